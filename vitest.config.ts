@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
+    setupFiles: ["tests/helpers/setup-env.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { serverEnv } from "@/lib/env";
+import { databaseEnv } from "@/lib/env";
 import { PrismaClient } from "./generated/client.ts";
 
 export type { Prisma } from "./generated/client.ts";
@@ -13,7 +13,7 @@ export type DbClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "
 const globalForDb = globalThis as unknown as { holdfastDb?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const env = serverEnv();
+  const env = databaseEnv();
   const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: env.HOLDFAST_DB_POOL_SIZE });
   return new PrismaClient({ adapter });
 }

@@ -19,7 +19,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the production build (`next start`) as a real process, ready when /api/health answers. */
-export async function startAppServer(options: { databaseUrl: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startAppServer(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<AppServer> {
   if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` first (npm test does)");
   }

@@ -1,5 +1,6 @@
+import "vitest";
 import type { TestProject } from "vitest/node";
-import { startAppServer, type AppServer } from "./app-server";
+import { type AppServer, startAppServer } from "./app-server";
 import { prepareTestCluster, type TestCluster } from "./database";
 
 declare module "vitest" {

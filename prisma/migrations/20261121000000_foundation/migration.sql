@@ -87,7 +87,8 @@ CREATE TABLE "idempotency_records" (
     "request_hash" TEXT NOT NULL,
     "route" TEXT NOT NULL,
     "response_status" INTEGER,
-    "response_body" JSONB,
+    "response_body" TEXT,
+    "response_headers" JSONB,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "completed_at" TIMESTAMPTZ(3),
     CONSTRAINT "idempotency_records_pkey" PRIMARY KEY ("id")

@@ -1,0 +1,16 @@
+// POST /api/v1/me/password — change the password; every other device session ends
+import { withUser } from "@/lib/http/route";
+import { changePassword, changePasswordSchema } from "@/lib/identity/users";
+
+export const POST = withUser(
+  async ({ db, actor, body, requestId }) => ({
+    status: 200,
+    body: await changePassword(db, {
+      actor,
+      currentPassword: body.current_password,
+      newPassword: body.new_password,
+      requestId,
+    }),
+  }),
+  { body: changePasswordSchema },
+);

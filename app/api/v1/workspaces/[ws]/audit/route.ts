@@ -1,0 +1,12 @@
+// GET /api/v1/workspaces/{ws}/audit — the workspace's audit log, newest first [admin]
+import { listAuditEntries } from "@/lib/audit/list-audit";
+import { readPageParams } from "@/lib/http/pagination";
+import { withWorkspace } from "@/lib/http/route";
+
+export const GET = withWorkspace(
+  async ({ db, workspace, request }) => ({
+    status: 200,
+    body: await listAuditEntries(db, { workspaceId: workspace.id, ...readPageParams(request.nextUrl) }),
+  }),
+  { permission: "audit.read" },
+);

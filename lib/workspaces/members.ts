@@ -1,0 +1,112 @@
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { DbClient, Role } from "@/lib/db";
+import { ApiError, notFound } from "@/lib/http/errors";
+import { staleVersion } from "@/lib/http/etag";
+import { afterCursor, type Cursor, toPage } from "@/lib/http/pagination";
+import type { Actor } from "@/lib/http/route";
+
+export type MemberView = {
+  user_id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  joined_at: string;
+  version: number;
+};
+
+type MembershipRow = {
+  userId: string;
+  roles: Role[];
+  joinedAt: Date;
+  version: number;
+  id: string;
+  user: { email: string; name: string };
+};
+
+export const presentMember = (m: MembershipRow): MemberView => ({
+  user_id: m.userId,
+  email: m.user.email,
+  name: m.user.name,
+  roles: m.roles,
+  joined_at: m.joinedAt.toISOString(),
+  version: m.version,
+});
+
+const withUser = { user: { select: { email: true, name: true } } } as const;
+
+export async function listMembers(db: DbClient, input: { workspaceId: string; limit: number; cursor: Cursor | null }) {
+  const rows = await db.membership.findMany({
+    where: { workspaceId: input.workspaceId, ...afterCursor(input.cursor, "joinedAt") },
+    include: withUser,
+    orderBy: [{ joinedAt: "asc" }, { id: "asc" }],
+    take: input.limit + 1,
+  });
+  return toPage(rows, input.limit, (m) => ({ at: m.joinedAt, id: m.id }), presentMember);
+}
+
+export async function getMemberOrThrow(db: DbClient, input: { workspaceId: string; userId: string }) {
+  const row = isUuid(input.userId)
+    ? await db.membership.findUnique({
+        where: { workspaceId_userId: { workspaceId: input.workspaceId, userId: input.userId } },
+        include: withUser,
+      })
+    : null;
+  if (!row) throw notFound("member");
+  return row;
+}
+
+type MemberChange = { workspaceId: string; userId: string; expectedVersion: number; actor: Actor; requestId: string };
+
+/** Compare-and-set on `version`: a concurrent change makes this one fail with 412, never overwrite. */
+export async function updateMemberRoles(db: DbClient, input: MemberChange & { roles: Role[] }): Promise<MemberView> {
+  const current = await getMemberOrThrow(db, input);
+  if (current.version !== input.expectedVersion)
+    throw staleVersion({ member: presentMember(current) }, current.version);
+  if (current.roles.includes("admin") && !input.roles.includes("admin")) await throwIfLastAdmin(db, input.workspaceId);
+  const { count } = await db.membership.updateMany({
+    where: { id: current.id, version: input.expectedVersion },
+    data: { roles: input.roles, version: { increment: 1 } },
+  });
+  if (count === 0) {
+    const latest = await getMemberOrThrow(db, input);
+    throw staleVersion({ member: presentMember(latest) }, latest.version);
+  }
+  await recordAudit(db, {
+    workspaceId: input.workspaceId,
+    actor: input.actor,
+    action: "member.roles_changed",
+    targetType: "member",
+    targetId: input.userId,
+    requestId: input.requestId,
+    data: { from: current.roles, to: input.roles },
+  });
+  return presentMember(await getMemberOrThrow(db, input));
+}
+
+export async function removeMember(db: DbClient, input: MemberChange): Promise<void> {
+  const current = await getMemberOrThrow(db, input);
+  if (current.version !== input.expectedVersion)
+    throw staleVersion({ member: presentMember(current) }, current.version);
+  if (current.roles.includes("admin")) await throwIfLastAdmin(db, input.workspaceId);
+  const { count } = await db.membership.deleteMany({ where: { id: current.id, version: input.expectedVersion } });
+  if (count === 0) {
+    const latest = await getMemberOrThrow(db, input);
+    throw staleVersion({ member: presentMember(latest) }, latest.version);
+  }
+  await recordAudit(db, {
+    workspaceId: input.workspaceId,
+    actor: input.actor,
+    action: "member.removed",
+    targetType: "member",
+    targetId: input.userId,
+    requestId: input.requestId,
+    data: { roles: current.roles },
+  });
+}
+
+async function throwIfLastAdmin(db: DbClient, workspaceId: string) {
+  const admins = await db.membership.count({ where: { workspaceId, roles: { has: "admin" } } });
+  if (admins <= 1) throw new ApiError("conflict", "last_admin", "a workspace keeps at least one admin");
+}
+
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
