@@ -23,7 +23,7 @@ export async function startAppServer(options: {
   databaseUrl: string;
   env?: Record<string, string>;
 }): Promise<AppServer> {
-  if (!existsSync(path.join(process.cwd(), ".next", "BUILD_ID"))) {
+  if (!existsSync(path.join(process.cwd(), process.env.HOLDFAST_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` first (npm test does)");
   }
   const port = await freePort();

@@ -4,6 +4,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { ensureDatabase, startEmbeddedPostgres } from "@/lib/platform/embedded-postgres";
 
 const TEMPLATE = "holdfast_template";
+const namespace = process.env.HOLDFAST_TEST_NAMESPACE ?? "";
 
 export type TestCluster = { adminUrl: string; databaseUrl: string; stop: () => Promise<void> };
 
@@ -22,7 +23,8 @@ export async function prepareTestCluster(): Promise<TestCluster> {
   let stop = async () => {};
   if (!adminUrl) {
     const server = await startEmbeddedPostgres({
-      dataDir: path.join(process.cwd(), ".holdfast", "test-pg"),
+      // HOLDFAST_TEST_NAMESPACE lets several suites run at once on one machine, each with its own cluster.
+      dataDir: path.join(process.cwd(), ".holdfast", `test-pg${namespace ? `-${namespace}` : ""}`),
       port: Number(process.env.TEST_PG_PORT ?? 54339),
     });
     adminUrl = server.adminUrl;
