@@ -36,11 +36,19 @@ export type DescribedRoute = RouteHandler & { meta: RouteMeta };
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 type BaseContext<Body> = { request: NextRequest; requestId: string; params: Record<string, string>; body: Body };
+/** Runs `work` in one transaction (the idempotency transaction itself for [idem] routes). */
+type Transact = <T>(work: (tx: DbClient) => Promise<T>) => Promise<T>;
+const rootTransaction: Transact = (work) => db().$transaction(work, { maxWait: 10_000, timeout: 30_000 });
 export type PublicContext<Body> = BaseContext<Body> & { db: DbClient };
-export type UserContext<Body> = BaseContext<Body> & { db: DbClient; actor: Extract<Actor, { kind: "user" }> };
+export type UserContext<Body> = BaseContext<Body> & {
+  db: DbClient;
+  transaction: Transact;
+  actor: Extract<Actor, { kind: "user" }>;
+};
 export type WorkspaceContext<Body> = BaseContext<Body> & {
   /** Inside the idempotency transaction for [idem] routes; the shared client otherwise. */
   db: DbClient;
+  transaction: Transact;
   actor: Actor;
   workspace: WorkspaceRef;
   roles: Role[];
@@ -75,7 +83,7 @@ export function withUser<Schema extends z.ZodType | undefined = undefined>(
         "this endpoint needs a signed-in user, not an API token",
       );
     const body = (await parseBody(request, options.body)) as BodyOf<Schema>;
-    return handler({ ...base, body, db: db(), actor });
+    return handler({ ...base, body, db: db(), transaction: rootTransaction, actor });
   });
 }
 
@@ -102,7 +110,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     const idempotencyKey = options.idempotent ? requireIdempotencyKey(request) : null;
     const body = (await parseBody(request, options.body)) as BodyOf<Schema>;
     const ctx = { ...base, body, actor, workspace, roles };
-    if (!idempotencyKey) return handler({ ...ctx, db: db() });
+    if (!idempotencyKey) return handler({ ...ctx, db: db(), transaction: rootTransaction });
 
     const result = await runIdempotent(
       {
@@ -113,7 +121,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
         route: trace.route,
       },
       async (tx) => {
-        const response = await handler({ ...ctx, db: tx });
+        const response = await handler({ ...ctx, db: tx, transaction: (work) => work(tx) });
         if (response instanceof Response) throw new Error("idempotent handlers return an ApiResult, not a Response");
         return response;
       },

@@ -57,8 +57,12 @@ export async function getMemberOrThrow(db: DbClient, input: { workspaceId: strin
 
 type MemberChange = { workspaceId: string; userId: string; expectedVersion: number; actor: Actor; requestId: string };
 
-/** Compare-and-set on `version`: a concurrent change makes this one fail with 412, never overwrite. */
+/**
+ * Compare-and-set on `version`: a concurrent change makes this one fail with 412, never overwrite.
+ * Run it in a transaction: the workspace row lock keeps two admins from demoting each other at once.
+ */
 export async function updateMemberRoles(db: DbClient, input: MemberChange & { roles: Role[] }): Promise<MemberView> {
+  await lockMemberships(db, input.workspaceId);
   const current = await getMemberOrThrow(db, input);
   if (current.version !== input.expectedVersion)
     throw staleVersion({ member: presentMember(current) }, current.version);
@@ -83,7 +87,9 @@ export async function updateMemberRoles(db: DbClient, input: MemberChange & { ro
   return presentMember(await getMemberOrThrow(db, input));
 }
 
+/** Same rules as `updateMemberRoles`; run it in a transaction. */
 export async function removeMember(db: DbClient, input: MemberChange): Promise<void> {
+  await lockMemberships(db, input.workspaceId);
   const current = await getMemberOrThrow(db, input);
   if (current.version !== input.expectedVersion)
     throw staleVersion({ member: presentMember(current) }, current.version);
@@ -102,6 +108,11 @@ export async function removeMember(db: DbClient, input: MemberChange): Promise<v
     requestId: input.requestId,
     data: { roles: current.roles },
   });
+}
+
+/** Serialises membership changes within one workspace (a no-op outside a transaction). */
+async function lockMemberships(db: DbClient, workspaceId: string) {
+  await db.$executeRaw`SELECT 1 FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
 }
 
 async function throwIfLastAdmin(db: DbClient, workspaceId: string) {

@@ -11,7 +11,7 @@ export const GET = withUser(async ({ db, actor }) => ({
   },
 }));
 
-export const DELETE = withUser(async ({ db, actor, requestId }) => {
-  await deleteAccount(db, { actor, requestId });
+export const DELETE = withUser(async ({ transaction, actor, requestId }) => {
+  await transaction((tx) => deleteAccount(tx, { actor, requestId }));
   return { status: 204, body: null };
 });

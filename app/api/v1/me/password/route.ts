@@ -3,14 +3,11 @@ import { withUser } from "@/lib/http/route";
 import { changePassword, changePasswordSchema } from "@/lib/identity/users";
 
 export const POST = withUser(
-  async ({ db, actor, body, requestId }) => ({
+  async ({ transaction, actor, body, requestId }) => ({
     status: 200,
-    body: await changePassword(db, {
-      actor,
-      currentPassword: body.current_password,
-      newPassword: body.new_password,
-      requestId,
-    }),
+    body: await transaction((tx) =>
+      changePassword(tx, { actor, currentPassword: body.current_password, newPassword: body.new_password, requestId }),
+    ),
   }),
   { body: changePasswordSchema },
 );

@@ -15,29 +15,29 @@ export const GET = withWorkspace(
 );
 
 export const PATCH = withWorkspace(
-  async ({ db, workspace, params, body, actor, requestId, request }) => {
-    const member = await updateMemberRoles(db, {
-      workspaceId: workspace.id,
-      userId: params.userId ?? "",
-      expectedVersion: requireIfMatch(request),
-      roles: body.roles,
-      actor,
-      requestId,
-    });
+  async ({ transaction, workspace, params, body, actor, requestId, request }) => {
+    const expectedVersion = requireIfMatch(request);
+    const member = await transaction((tx) =>
+      updateMemberRoles(tx, {
+        workspaceId: workspace.id,
+        userId: params.userId ?? "",
+        expectedVersion,
+        roles: body.roles,
+        actor,
+        requestId,
+      }),
+    );
     return { status: 200, body: { member }, headers: { ETag: etagOf(member.version) } };
   },
   { permission: "members.write", body: updateMemberSchema },
 );
 
 export const DELETE = withWorkspace(
-  async ({ db, workspace, params, actor, requestId, request }) => {
-    await removeMember(db, {
-      workspaceId: workspace.id,
-      userId: params.userId ?? "",
-      expectedVersion: requireIfMatch(request),
-      actor,
-      requestId,
-    });
+  async ({ transaction, workspace, params, actor, requestId, request }) => {
+    const expectedVersion = requireIfMatch(request);
+    await transaction((tx) =>
+      removeMember(tx, { workspaceId: workspace.id, userId: params.userId ?? "", expectedVersion, actor, requestId }),
+    );
     return { status: 204, body: null };
   },
   { permission: "members.write" },
