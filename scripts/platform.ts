@@ -12,10 +12,13 @@ export function say(line: string) {
 }
 
 /**
- * DATABASE_URL when set; otherwise the embedded cluster under .holdfast/pg (started, or adopted after a
- * crash). Migrations are applied either way. `stop` shuts down what this call started.
+ * DATABASE_URL when set; otherwise the embedded cluster under .holdfast/pg: started, adopted after a crash (an
+ * orphan), or shared with a running `npm start`. Migrations are applied either way. `stop` shuts down a cluster
+ * this call started — or, with `stopOrphan`, an orphan it adopted — and never one another process owns.
  */
-export async function provideDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function provideDatabase(
+  options: { stopOrphan?: boolean } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   let url = process.env.DATABASE_URL;
   let stop = async () => {};
   if (!url) {
@@ -25,7 +28,7 @@ export async function provideDatabase(): Promise<{ url: string; stop: () => Prom
       log: say,
     });
     url = await ensureDatabase(server.adminUrl, "holdfast");
-    stop = server.stop;
+    if (server.origin === "started" || (server.origin === "orphan" && options.stopOrphan)) stop = server.stop;
   }
   await applyMigrations(url, say);
   process.env.DATABASE_URL = url;

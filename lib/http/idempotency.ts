@@ -43,13 +43,6 @@ type IdemRow = {
   completed_at: Date | null;
 };
 
-/** Marks errors thrown by the handler itself, whose responses are saved and replayed. */
-class HandlerFailure extends Error {
-  constructor(readonly original: unknown) {
-    super("idempotent handler failed");
-  }
-}
-
 /**
  * Runs `execute` at most once per (workspace, caller, key), Stripe-style.
  * The claim row, the handler's writes and the saved response share one transaction, and the claim row stays
@@ -77,11 +70,16 @@ export async function runIdempotent(
         if (!row) throw new Error("idempotency record vanished");
         if (row.request_hash !== claim.requestHash) throw keyReused();
         if (row.completed_at) return replay(row);
+        // The handler runs under a savepoint: when it fails, its writes are undone but the claim row stays locked
+        // and its error is saved in this same transaction, so a repeat waiting on the claim replays that error
+        // rather than executing again.
+        await tx.$executeRawUnsafe("SAVEPOINT idempotent_handler");
         let result: SerializedResult;
         try {
           result = serialize(await execute(tx));
         } catch (error) {
-          throw new HandlerFailure(error);
+          await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT idempotent_handler");
+          result = serialize(toErrorResult(error));
         }
         await saveResult(tx, claim, result);
         return { ...result, replayed: false };
@@ -96,16 +94,7 @@ export async function runIdempotent(
         "a request with this Idempotency-Key is still executing",
       );
     }
-    if (!(error instanceof HandlerFailure)) throw error;
-    // The handler's writes rolled back; save its error so that repeats get the same answer.
-    const result = serialize(toErrorResult(error.original));
-    await db().$executeRaw`
-      INSERT INTO idempotency_records
-        (id, workspace_id, actor_key, key, request_hash, route, response_status, response_body, response_headers, completed_at)
-      VALUES (gen_random_uuid(), ${claim.workspaceId}::uuid, ${claim.actorKey}, ${claim.key}, ${claim.requestHash}, ${claim.route},
-              ${result.status}, ${result.body}, ${JSON.stringify(result.headers ?? {})}::jsonb, now())
-      ON CONFLICT (workspace_id, actor_key, key) DO NOTHING`;
-    return { ...result, replayed: false };
+    throw error;
   }
 }
 

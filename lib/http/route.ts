@@ -49,6 +49,8 @@ export type WorkspaceContext<Body> = BaseContext<Body> & {
   /** Inside the idempotency transaction for [idem] routes; the shared client otherwise. */
   db: DbClient;
   transaction: Transact;
+  /** Work to do once the request's writes are committed (e.g. relaying outbox events); skipped on failure. */
+  afterCommit: (work: () => Promise<void>) => void;
   actor: Actor;
   workspace: WorkspaceRef;
   roles: Role[];
@@ -109,9 +111,22 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     throwIfNoPermission(roles, options.permission);
     const idempotencyKey = options.idempotent ? requireIdempotencyKey(request) : null;
     const body = (await parseBody(request, options.body)) as BodyOf<Schema>;
-    const ctx = { ...base, body, actor, workspace, roles };
-    if (!idempotencyKey) return handler({ ...ctx, db: db(), transaction: rootTransaction });
+    const committedWork: (() => Promise<void>)[] = [];
+    const ctx = {
+      ...base,
+      body,
+      actor,
+      workspace,
+      roles,
+      afterCommit: (work: () => Promise<void>) => void committedWork.push(work),
+    };
+    if (!idempotencyKey) {
+      const result = await handler({ ...ctx, db: db(), transaction: rootTransaction });
+      await runCommittedWork(committedWork, trace);
+      return result;
+    }
 
+    let handlerSucceeded = false; // committed too once runIdempotent returns without throwing
     const result = await runIdempotent(
       {
         workspaceId: workspace.id,
@@ -123,16 +138,25 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
       async (tx) => {
         const response = await handler({ ...ctx, db: tx, transaction: (work) => work(tx) });
         if (response instanceof Response) throw new Error("idempotent handlers return an ApiResult, not a Response");
+        handlerSucceeded = true;
         return response;
       },
       (error) => errorResult(toApiError(logIfUnexpected(error, trace)), base.requestId),
     );
+    if (handlerSucceeded) await runCommittedWork(committedWork, trace);
     const headers = { ...result.headers, ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}) };
     return jsonResponse({ status: result.status, headers }, result.body);
   });
 }
 
 type Trace = { route: string; actor?: Actor; workspaceId?: string };
+
+/** After-commit work never fails the request: what it does must also be retried elsewhere (e.g. the outbox relay). */
+async function runCommittedWork(work: (() => Promise<void>)[], trace: Trace) {
+  for (const item of work) {
+    await item().catch((error: unknown) => log("warn", "after_commit.failed", { route: trace.route, error }));
+  }
+}
 
 function describe(
   meta: RouteMeta,

@@ -8,8 +8,10 @@ export type RunningPostgres = {
   /** Connection string of the cluster's `postgres` maintenance database. */
   adminUrl: string;
   port: number;
-  /** Stops the cluster if this process started or adopted it. */
+  /** Stops the cluster (this process's own, or one it adopted). */
   stop: () => Promise<void>;
+  /** How we got it: started here, adopted as an orphan (its parent died), or shared with a live owner. */
+  origin: "started" | "orphan" | "shared";
 };
 
 const USER = "holdfast";
@@ -31,8 +33,9 @@ export async function startEmbeddedPostgres(options: {
 
   const adopted = await adoptRunningServer(dataDir);
   if (adopted) {
-    log(`reusing the PostgreSQL server already running on port ${adopted.port} (pid ${adopted.pid})`);
-    return { adminUrl: adminUrl(adopted.port), port: adopted.port, stop: () => stopPid(adopted.pid) };
+    const origin = isOrphan(adopted.pid) ? "orphan" : "shared";
+    log(`reusing the PostgreSQL server already running on port ${adopted.port} (pid ${adopted.pid}, ${origin})`);
+    return { adminUrl: adminUrl(adopted.port), port: adopted.port, stop: () => stopPid(adopted.pid), origin };
   }
 
   const server = new EmbeddedPostgres({
@@ -57,7 +60,7 @@ export async function startEmbeddedPostgres(options: {
   } catch {
     throw new Error(`PostgreSQL failed to start in ${dataDir} on port ${port} (is the port taken?)`);
   }
-  return { adminUrl: adminUrl(port), port, stop: () => server.stop() };
+  return { adminUrl: adminUrl(port), port, stop: () => server.stop(), origin: "started" };
 }
 
 /** Creates `name` on the cluster unless it exists; returns its connection string. */
@@ -93,6 +96,16 @@ async function adoptRunningServer(dataDir: string): Promise<{ pid: number; port:
     return null;
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Left behind by a `kill -9` of its parent: it has been re-parented to init (or a subreaper). */
+function isOrphan(pid: number): boolean {
+  try {
+    const parent = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+    return parent === 1 || !readFileSync(`/proc/${parent}/cmdline`, "utf8").includes("node");
+  } catch {
+    return false;
   }
 }
 

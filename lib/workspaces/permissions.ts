@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   "tokens.write",
   "audit.read",
   "usage.read",
+  "conversations.read",
+  "conversations.write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -17,7 +19,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ["member", "admin", "billing_owner"] as const satisfies readonly Role[];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  member: ["workspace.read", "members.read"],
+  member: ["workspace.read", "members.read", "conversations.read", "conversations.write"],
   admin: PERMISSIONS,
   billing_owner: ["workspace.read", "members.read", "usage.read"],
 };

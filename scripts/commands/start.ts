@@ -13,7 +13,7 @@ const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "prisma/sche
  */
 export default async function start(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { dev: { type: "boolean" } } });
-  const database = await provideDatabase();
+  const database = await provideDatabase({ stopOrphan: true });
   const port = Number(process.env.PORT ?? 3000);
   const enginePort = Number(process.env.HOLDFAST_ENGINE_PORT ?? 8288);
   const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
@@ -97,7 +97,7 @@ function supervise(name: string, command: string, args: string[], env: NodeJS.Pr
 }
 
 function isBuildStale(): boolean {
-  const buildId = path.join(process.cwd(), ".next", "BUILD_ID");
+  const buildId = path.join(process.cwd(), process.env.HOLDFAST_NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   return [...SOURCE_DIRS, ...SOURCE_FILES].some((entry) => newestMtime(path.join(process.cwd(), entry)) > builtAt);

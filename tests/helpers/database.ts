@@ -28,7 +28,7 @@ export async function prepareTestCluster(): Promise<TestCluster> {
       port: Number(process.env.TEST_PG_PORT ?? 54339),
     });
     adminUrl = server.adminUrl;
-    stop = server.stop;
+    if (server.origin !== "shared") stop = server.stop; // never stop a cluster another live run owns
   }
   assertLocal(adminUrl);
   await recreateDatabase(adminUrl, TEMPLATE);

@@ -1,0 +1,67 @@
+import pg from "pg";
+import { databaseEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { CHUNK_CHANNEL } from "./generations";
+
+type Waiter = () => void;
+
+/**
+ * One LISTEN connection per web process, fanned out to every stream waiting on a generation. A missed
+ * notification only delays a reader until its poll timeout: the database, not this listener, is the truth.
+ */
+class ChunkListener {
+  private client: pg.Client | null = null;
+  private connecting: Promise<void> | null = null;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+
+  async waitForChunks(generationId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    await this.connect().catch((error: unknown) => log("warn", "chunk_listener.connect_failed", { error }));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.waiters.get(generationId)?.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal.addEventListener("abort", done, { once: true });
+      const set = this.waiters.get(generationId) ?? new Set<Waiter>();
+      set.add(done);
+      this.waiters.set(generationId, set);
+    });
+    if (this.waiters.get(generationId)?.size === 0) this.waiters.delete(generationId);
+  }
+
+  private connect(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: databaseEnv().DATABASE_URL });
+      client.on("notification", (message) => {
+        for (const wake of [...(this.waiters.get(message.payload ?? "") ?? [])]) wake();
+      });
+      client.on("error", (error) => {
+        log("warn", "chunk_listener.lost", { error });
+        this.client = null;
+        client.end().catch(() => {});
+        this.wakeAll(); // readers re-check the database and wait again on a new connection
+      });
+      await client.connect();
+      await client.query(`LISTEN ${CHUNK_CHANNEL}`);
+      this.client = client;
+    })().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private wakeAll() {
+    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+  }
+}
+
+const globalForListener = globalThis as unknown as { holdfastChunkListener?: ChunkListener };
+
+export function chunkListener(): ChunkListener {
+  globalForListener.holdfastChunkListener ??= new ChunkListener();
+  return globalForListener.holdfastChunkListener;
+}

@@ -1,0 +1,58 @@
+import type { DbClient } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+
+export function readAfterSeq(url: URL): { afterSeq: number; limit: number } {
+  const afterSeq = Number(url.searchParams.get("after_seq") ?? "0");
+  const limit = Number(url.searchParams.get("limit") ?? "100");
+  if (!Number.isInteger(afterSeq) || afterSeq < 0)
+    throw new ApiError("validation", "invalid_after_seq", "after_seq must be a seq number");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new ApiError("validation", "invalid_limit", "limit must be an integer from 1 to 100");
+  return { afterSeq, limit };
+}
+
+/** Messages in seq order after `afterSeq`; the cursor of the next page is simply the last seq. */
+export async function listMessages(
+  db: DbClient,
+  input: { workspaceId: string; conversationId: string; afterSeq: number; limit: number },
+) {
+  const rows = await db.message.findMany({
+    where: { workspaceId: input.workspaceId, conversationId: input.conversationId, seq: { gt: input.afterSeq } },
+    orderBy: { seq: "asc" },
+    take: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  return {
+    data: page.map(presentMessage),
+    next_cursor: rows.length > input.limit ? String(page.at(-1)?.seq) : null,
+  };
+}
+
+type MessageRow = Awaited<ReturnType<DbClient["message"]["findFirstOrThrow"]>>;
+
+export function presentMessage(row: MessageRow) {
+  const base = {
+    id: row.id,
+    seq: row.seq,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    generation_id: row.generationId,
+    created_at: row.createdAt.toISOString(),
+  };
+  if (row.role !== "assistant") return base;
+  return {
+    ...base,
+    prompt_version: row.promptVersionId,
+    model: row.model,
+    provider_version: row.providerVersion,
+    params: row.params,
+    context_build_id: row.contextBuildId,
+    usage: {
+      input_tokens: row.inputTokens ?? 0,
+      output_tokens: row.outputTokens ?? 0,
+      cost: Number(row.costMicros ?? 0) / 1_000_000,
+      cost_micros: Number(row.costMicros ?? 0),
+    },
+  };
+}
