@@ -1,6 +1,8 @@
 import { estimateMessageTokens, takeRecentWithinBudget } from "@/lib/ai/tokens";
 import type { DbClient, Prisma } from "@/lib/db";
+import { notFound } from "@/lib/http/errors";
 import { resolvePrompt } from "@/lib/prompts/prompts";
+import { isUuid } from "@/lib/workspaces/members";
 
 /** Tokens of context (system prompt + snapshot + recent messages) a turn may send, and of answer it may get. */
 export const CONTEXT_BUDGET_TOKENS = 3_000;
@@ -108,3 +110,22 @@ export function nextSnapshot(previous: Snapshot, turn: { userSeq: number; user: 
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+export async function getContextBuildOrThrow(db: DbClient, input: { workspaceId: string; contextBuildId: string }) {
+  const build = isUuid(input.contextBuildId)
+    ? await db.contextBuild.findFirst({ where: { id: input.contextBuildId, workspaceId: input.workspaceId } })
+    : null;
+  if (!build) throw notFound("context_build");
+  const prompt = build.promptVersionId
+    ? await db.promptVersion.findFirst({ where: { id: build.promptVersionId, workspaceId: input.workspaceId } })
+    : null;
+  return {
+    id: build.id,
+    generation_id: build.generationId,
+    prompt_version: prompt ? { id: prompt.id, name: prompt.name, version: prompt.version } : null,
+    messages: build.messages,
+    snapshot: build.snapshot,
+    token_estimate: build.tokenEstimate,
+    created_at: build.createdAt.toISOString(),
+  };
+}

@@ -57,8 +57,8 @@ export async function getGenerationOrThrow(db: DbClient, input: { workspaceId: s
 }
 
 /**
- * Appends chunks after the generation's last seq, in the caller's transaction, and wakes stream readers with a
- * single notification. Returns the seq of the last chunk and whether a cancel was requested meanwhile.
+ * Appends chunks after the generation's last seq and wakes stream readers with a single notification. Always
+ * call it inside a transaction: the seq allocation and the insert must commit together (or a crash leaves a gap). Returns the seq of the last chunk and whether a cancel was requested meanwhile.
  */
 export async function appendChunks(
   db: DbClient,

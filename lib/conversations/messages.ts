@@ -22,15 +22,26 @@ export async function listMessages(
     take: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
+  const promptIds = [...new Set(page.flatMap((row) => (row.promptVersionId ? [row.promptVersionId] : [])))];
+  const prompts = new Map(
+    (
+      await db.promptVersion.findMany({
+        where: { id: { in: promptIds }, workspaceId: input.workspaceId },
+        select: { id: true, name: true, version: true },
+      })
+    ).map((prompt) => [prompt.id, prompt]),
+  );
   return {
-    data: page.map(presentMessage),
+    data: page.map((row) => presentMessage(row, row.promptVersionId ? prompts.get(row.promptVersionId) : undefined)),
     next_cursor: rows.length > input.limit ? String(page.at(-1)?.seq) : null,
   };
 }
 
 type MessageRow = Awaited<ReturnType<DbClient["message"]["findFirstOrThrow"]>>;
 
-export function presentMessage(row: MessageRow) {
+type PromptRef = { id: string; name: string; version: number };
+
+export function presentMessage(row: MessageRow, prompt?: PromptRef) {
   const base = {
     id: row.id,
     seq: row.seq,
@@ -43,7 +54,7 @@ export function presentMessage(row: MessageRow) {
   if (row.role !== "assistant") return base;
   return {
     ...base,
-    prompt_version: row.promptVersionId,
+    prompt_version: prompt ?? null,
     model: row.model,
     provider_version: row.providerVersion,
     params: row.params,

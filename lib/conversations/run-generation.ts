@@ -87,9 +87,11 @@ export async function streamReply(generationId: string, attempt: number): Promis
   const degraded = degrade ? "offline_model" : generation.degraded;
   if (degrade && generation.degraded !== "offline_model") {
     await db().generation.update({ where: { id: generationId }, data: { degraded: "offline_model" } });
-    await appendChunks(db(), generationId, [
-      { kind: "status", data: { status: "degraded", reason: "provider_unavailable", model: resolved.stamp.modelId } },
-    ]);
+    await db().$transaction((tx) =>
+      appendChunks(tx, generationId, [
+        { kind: "status", data: { status: "degraded", reason: "provider_unavailable", model: resolved.stamp.modelId } },
+      ]),
+    );
   }
 
   const [system, ...history] = context.messages;
@@ -287,7 +289,10 @@ class ChunkWriter {
     if (!this.buffer) return;
     const text = this.buffer;
     this.buffer = "";
-    const { cancelRequested } = await appendChunks(db(), this.generationId, [{ kind: "delta", data: { text } }]);
+    // One transaction: a kill between allocating the seq and inserting the chunk must not leave a gap.
+    const { cancelRequested } = await db().$transaction((tx) =>
+      appendChunks(tx, this.generationId, [{ kind: "delta", data: { text } }]),
+    );
     if (cancelRequested) this.onCancel();
   }
 }

@@ -15,11 +15,21 @@ export function readPageParams(url: URL): { limit: number; cursor: Cursor | null
   return { limit: limit.data, cursor: raw ? decodeCursor(raw) : null };
 }
 
+// A cursor names a row id (a uuid in every paginated table) and a time this API wrote; anything else would
+// reach the database as a malformed uuid or an out-of-range timestamp and fail there with a 500.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 function decodeCursor(raw: string): Cursor {
   try {
-    const [at, id] = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as [string, string];
+    const parsed: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+    if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error("bad cursor");
+    const [at, id] = parsed as unknown[];
+    if (typeof at !== "string" || typeof id !== "string" || !UUID.test(id)) throw new Error("bad cursor");
     const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== "string") throw new Error("bad cursor");
+    const time = date.getTime();
+    if (Number.isNaN(time) || time < EARLIEST || time > LATEST) throw new Error("bad cursor");
     return { at: date, id };
   } catch {
     throw new ApiError("validation", "invalid_cursor", "cursor is not one this API returned");

@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-export type AppServer = { url: string; port: number; process: ChildProcess; stop: () => Promise<void> };
+export type AppServer = {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+  kill9: () => Promise<void>;
+};
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 
@@ -21,40 +27,42 @@ export async function freePort(): Promise<number> {
 /** Starts the production build (`next start`) as a real process, ready when /api/health answers. */
 export async function startAppServer(options: {
   databaseUrl: string;
+  port?: number;
   env?: Record<string, string>;
 }): Promise<AppServer> {
   if (!existsSync(path.join(process.cwd(), process.env.HOLDFAST_NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` first (npm test does)");
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
-  const child = spawn(path.join("node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: options.databaseUrl,
-      NEXTAUTH_SECRET: TEST_SECRET,
-      NEXTAUTH_URL: url,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-      ...options.env,
+  // `node next start` directly, so that kill -9 hits the server process itself.
+  const child = spawn(
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: options.databaseUrl,
+        NEXTAUTH_SECRET: TEST_SECRET,
+        NEXTAUTH_URL: url,
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+        ...options.env,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`next start exited with ${code}`))),
   );
   await Promise.race([waitForHealth(url), exited]);
-  return {
-    url,
-    port,
-    process: child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const gone = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await gone;
-    },
+  const stopWith = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    child.kill(signal);
+    await gone;
   };
+  return { url, port, process: child, stop: () => stopWith("SIGTERM"), kill9: () => stopWith("SIGKILL") };
 }
 
 async function waitForHealth(url: string) {

@@ -1,7 +1,7 @@
 import "vitest";
 import type { TestProject } from "vitest/node";
-import { type AppServer, startAppServer } from "./app-server";
 import { prepareTestCluster, type TestCluster } from "./database";
+import { type Product, startProduct } from "./product";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,19 +12,19 @@ declare module "vitest" {
 }
 
 let cluster: TestCluster | undefined;
-let app: AppServer | undefined;
+let product: Product | undefined;
 
-// One PostgreSQL cluster and one production Next.js server for the whole run; tests isolate themselves by
-// creating their own workspaces (or, for engine and crash tests, their own databases).
+// One PostgreSQL cluster and one Holdfast (production web server + engine) for the whole run; tests isolate
+// themselves by creating their own workspaces (or, for engine and crash tests, their own databases and processes).
 export async function setup(project: TestProject) {
   cluster = await prepareTestCluster();
-  app = await startAppServer({ databaseUrl: cluster.databaseUrl });
+  product = await startProduct({ databaseUrl: cluster.databaseUrl });
   project.provide("pgAdminUrl", cluster.adminUrl);
   project.provide("databaseUrl", cluster.databaseUrl);
-  project.provide("appUrl", app.url);
+  project.provide("appUrl", product.url);
 }
 
 export async function teardown() {
-  await app?.stop();
+  await product?.stop();
   await cluster?.stop();
 }

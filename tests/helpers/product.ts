@@ -1,0 +1,63 @@
+import { bearer } from "../engine-support/harness";
+import { type Proc, startEngineProcess, TEST_EVENT_KEY, TEST_SIGNING_KEY } from "../engine-support/processes";
+import { type AppServer, freePort, startAppServer } from "./app-server";
+
+export type Product = {
+  url: string;
+  app: AppServer;
+  engine: Proc;
+  /** `kill -9` of the web server, then a new one on the same port (the engine keeps calling that URL). */
+  crashAndRestartApp: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Holdfast as `npm start` runs it, as real processes: the engine and the production web server, wired by the
+ * signing key and event key, against `databaseUrl`. `env` reaches the web server (e.g. OPENAI_BASE_URL).
+ */
+export async function startProduct(options: { databaseUrl: string; env?: Record<string, string> }): Promise<Product> {
+  const enginePort = await freePort();
+  const appPort = await freePort();
+  const engineUrl = `http://127.0.0.1:${enginePort}`;
+  const serveUrl = `http://127.0.0.1:${appPort}/api/inngest`;
+  const engine = await startEngineProcess({
+    databaseUrl: options.databaseUrl,
+    port: enginePort,
+    appServeUrl: serveUrl,
+  });
+  const appEnv = {
+    INNGEST_SIGNING_KEY: TEST_SIGNING_KEY,
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+    INNGEST_BASE_URL: engineUrl,
+    ...options.env,
+  };
+  const start = () => startAppServer({ databaseUrl: options.databaseUrl, port: appPort, env: appEnv });
+  const product: Product = {
+    url: "",
+    app: await start(),
+    engine,
+    crashAndRestartApp: async () => {
+      await product.app.kill9();
+      product.app = await start();
+    },
+    stop: async () => {
+      await product.app.stop();
+      await engine.stop();
+    },
+  };
+  product.url = product.app.url;
+  await waitForSync(engineUrl);
+  return product;
+}
+
+/** The engine syncs the app in the background; tests start once it knows the app's functions. */
+async function waitForSync(engineUrl: string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${engineUrl}/v1/functions`, { headers: bearer() }).catch(() => null);
+    const body = (await response?.json().catch(() => null)) as { data?: unknown[] } | null;
+    if (body?.data?.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the engine at ${engineUrl} did not sync the app within 30 s`);
+}

@@ -1,0 +1,202 @@
+// What the route-walking suites (tenancy, fuzz) need to call any /api/v1 route: a workspace "world" with a
+// caller per role, one object of each kind named by a path parameter, and a valid body per route.
+// A new route needs nothing here unless it brings a new path parameter (add it to PARAM_FIXTURES) or a body
+// schema that refuses `{}` (add a valid body to BODY_FIXTURES); the suites fail and say so until it does.
+import { expect } from "vitest";
+import { db, type Role } from "@/lib/db";
+import { ROLES } from "@/lib/workspaces/permissions";
+import {
+  type ApiFetch,
+  createPersona,
+  createSignedInPersona,
+  idempotencyKey,
+  type SignedInPersona,
+  tokenFetch,
+  uniqueEmail,
+  uniqueSlug,
+} from "./fixtures";
+import { type DiscoveredRoute, fillPath } from "./routes";
+
+export const PARAM_TABLE = "PARAM_FIXTURES in tests/helpers/route-fixtures.ts";
+export const BODY_TABLE = "BODY_FIXTURES in tests/helpers/route-fixtures.ts";
+
+export type World = {
+  slug: string;
+  id: string;
+  /** Holds every role: the strongest caller a workspace has. */
+  owner: SignedInPersona;
+  /** An API token holding every role. */
+  ownerToken: ApiFetch;
+  byRole: Record<Role, { cookie: ApiFetch; token: ApiFetch }>;
+  /** One object of each kind (by path parameter name), made on first use and shared. */
+  param: (name: string) => Promise<string>;
+};
+
+const ownerApi = (w: World, path: string, init: RequestInit = {}) =>
+  w.owner.api(`/api/v1/workspaces/${w.slug}${path}`, init);
+
+async function created(response: Response, what: string) {
+  const text = await response.text();
+  expect(response.status, `creating the ${what} fixture: ${text}`).toBeLessThan(300);
+  return JSON.parse(text);
+}
+
+/** How to make, inside world `w`, an object for each path parameter name. One entry per new kind of id. */
+export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
+  ws: async (w) => w.slug,
+  userId: async (w) => (await createPersona({ workspace: w.slug, roles: ["member"] })).userId,
+  tokenId: async (w) => {
+    const response = await ownerApi(w, "/tokens", {
+      method: "POST",
+      body: JSON.stringify({ name: "fixture", roles: ["member"] }),
+    });
+    return (await created(response, "tokenId")).id;
+  },
+  invitationId: async (w) => {
+    const response = await ownerApi(w, "/invitations", {
+      method: "POST",
+      headers: { "idempotency-key": idempotencyKey("fixture") },
+      body: JSON.stringify({ email: uniqueEmail("invitee"), roles: ["member"] }),
+    });
+    return (await created(response, "invitationId")).invitation.id;
+  },
+  conversationId: async (w) => {
+    const response = await ownerApi(w, "/conversations", {
+      method: "POST",
+      headers: { "idempotency-key": idempotencyKey("fixture") },
+      body: JSON.stringify({ title: "fixture" }),
+    });
+    return (await created(response, "conversationId")).conversation.id;
+  },
+  // A generation that has finished, so that no background work changes the workspace later.
+  generationId: async (w) => {
+    const conversationId = await w.param("conversationId");
+    const sent = await created(
+      await ownerApi(w, `/conversations/${conversationId}/messages`, {
+        method: "POST",
+        headers: { "idempotency-key": idempotencyKey("fixture") },
+        body: JSON.stringify({ content: "hello from a fixture" }),
+      }),
+      "generationId",
+    );
+    await settle(w);
+    return sent.generation.id;
+  },
+  contextBuildId: async (w) => {
+    const generationId = await w.param("generationId");
+    const generation = (await created(await ownerApi(w, `/generations/${generationId}`), "contextBuildId")).generation;
+    const messages = await created(
+      await ownerApi(w, `/conversations/${generation.conversation_id}/messages`),
+      "contextBuildId",
+    );
+    const answer = messages.data.find((m: { id: string }) => m.id === generation.message_id);
+    expect(answer?.context_build_id, `the finished generation ${generationId} names its context build`).toBeTruthy();
+    return answer.context_build_id;
+  },
+};
+
+/**
+ * A valid body per route (keyed `METHOD template`), so that a request a check should refuse would really change
+ * something if the check were missing. Routes whose schema accepts `{}` need no entry.
+ */
+export const BODY_FIXTURES: Record<string, () => unknown> = {
+  "POST /api/v1/workspaces/{ws}/invitations": () => ({ email: uniqueEmail("invitee"), roles: ["admin"] }),
+  "PATCH /api/v1/workspaces/{ws}/members/{userId}": () => ({ roles: ["admin"] }),
+  "POST /api/v1/workspaces/{ws}/tokens": () => ({ name: "probe", roles: ["admin"] }),
+  "PATCH /api/v1/workspaces/{ws}/conversations/{conversationId}": () => ({ title: "renamed by a probe" }),
+  "POST /api/v1/workspaces/{ws}/conversations/{conversationId}/messages": () => ({ content: "a probe" }),
+  "POST /api/v1/workspaces": () => ({ name: "probe", slug: uniqueSlug("probe") }),
+  "POST /api/v1/signup": () => ({ email: uniqueEmail("signup"), name: "Probe", password: "a-long-enough-password" }),
+  "POST /api/v1/me/password": () => ({ current_password: "x", new_password: "a-long-enough-password" }),
+};
+
+/** A valid body for `route`, or an error naming BODY_FIXTURES. */
+export function validBody(route: DiscoveredRoute): string | undefined {
+  const schema = route.meta?.body;
+  if (!schema) return undefined;
+  const fixture = BODY_FIXTURES[route.key];
+  if (fixture) return JSON.stringify(fixture());
+  if (schema.safeParse({}).success) return "{}";
+  throw new Error(`${route.key} takes a body: add a valid one to ${BODY_TABLE}`);
+}
+
+/**
+ * Waits until background work a request may have started in `w` is over (today: generations), by asking the
+ * database, not by guessing a duration.
+ */
+export async function settle(w: World, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db().$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM generations
+      WHERE workspace_id = ${w.id}::uuid AND status NOT IN ('succeeded', 'failed', 'canceled', 'timed_out')`;
+    if (!row?.n) return;
+    if (Date.now() > deadline) throw new Error(`generations of ${w.slug} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function createWorld(prefix = "world"): Promise<World> {
+  const slug = uniqueSlug(prefix);
+  const owner = await createSignedInPersona({ workspace: slug, roles: [...ROLES] });
+  const ownerToken = await createPersona({ workspace: slug, roles: [...ROLES], withToken: true });
+  const byRole = {} as World["byRole"];
+  for (const role of ROLES) {
+    const persona = await createSignedInPersona({ workspace: slug, roles: [role], withToken: true });
+    byRole[role] = { cookie: persona.api, token: tokenFetch(persona.token as string) };
+  }
+  const { id } = await db().workspace.findUniqueOrThrow({ where: { slug } });
+  const made = new Map<string, Promise<string>>();
+  const world: World = {
+    slug,
+    id,
+    owner,
+    ownerToken: tokenFetch(ownerToken.token as string),
+    byRole,
+    param: (name) => {
+      const fixture = PARAM_FIXTURES[name];
+      if (!fixture) throw new Error(`no fixture for path parameter {${name}}: add it to ${PARAM_TABLE}`);
+      if (!made.has(name)) made.set(name, fixture(world));
+      return made.get(name) as Promise<string>;
+    },
+  };
+  return world;
+}
+
+export type Prepared = { path: string; init: { method: string; headers: Record<string, string>; body?: string } };
+
+/**
+ * The request for `route` against workspace slug `ws`, each other path parameter taken from the world that
+ * `objectsOf(name)` returns. It carries what would make it succeed for a caller who is allowed: a valid body, a
+ * fresh Idempotency-Key, and the object's current ETag as If-Match (read from the GET of the same path).
+ */
+export async function prepare(
+  route: DiscoveredRoute,
+  options: {
+    ws: string;
+    objectsOf: (name: string) => World;
+    getTemplates: Set<string>;
+    freshObjects?: boolean;
+  },
+): Promise<Prepared> {
+  const values: Record<string, string> = {};
+  const own: Record<string, string> = {};
+  for (const name of route.params) {
+    const fixture = PARAM_FIXTURES[name];
+    if (!fixture) continue; // fillPath names the missing fixture
+    const world = options.objectsOf(name);
+    own[name] = name !== "ws" && options.freshObjects ? await fixture(world) : await world.param(name);
+    values[name] = name === "ws" ? options.ws : (own[name] as string);
+  }
+  const path = fillPath(route.template, values, PARAM_TABLE);
+  const headers: Record<string, string> = {};
+  if (route.meta?.idempotent) headers["idempotency-key"] = idempotencyKey("probe");
+  if (["PATCH", "PUT", "DELETE"].includes(route.method) && options.getTemplates.has(route.template)) {
+    const last = route.params.at(-1) ?? "ws";
+    const home = options.objectsOf(last);
+    const read = await home.owner.api(fillPath(route.template, { ...own, ws: home.slug }, PARAM_TABLE));
+    const etag = read.headers.get("etag");
+    if (etag) headers["if-match"] = etag;
+  }
+  return { path, init: { method: route.method, headers, body: validBody(route) } };
+}
