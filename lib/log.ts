@@ -8,6 +8,8 @@ function minimumLevel(): number {
 
 // Keys whose values never reach a log line: secrets, and personal text (message content, emails, names).
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|signature|hash/i;
+// Ids of secrets (token_id, session ids) are references, not secrets.
+const ID_KEY = /(_id|Id|_ids|Ids)$/;
 const PERSONAL_KEY = /^(email|name|content|text|prompt|note|body)$/i;
 
 export function maskForLog(value: unknown, depth = 0): unknown {
@@ -17,7 +19,7 @@ export function maskForLog(value: unknown, depth = 0): unknown {
     if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => {
-        if (SECRET_KEY.test(key)) return [key, "[secret]"];
+        if (SECRET_KEY.test(key) && !ID_KEY.test(key)) return [key, "[secret]"];
         if (PERSONAL_KEY.test(key) && typeof item === "string") return [key, `[${item.length} chars]`];
         return [key, maskForLog(item, depth + 1)];
       }),

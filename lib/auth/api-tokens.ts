@@ -19,7 +19,11 @@ export async function findActiveToken(db: DbClient, token: string): Promise<Toke
   if (!row || row.revokedAt) return null;
   // last_used_at is informational: refresh it at most once a minute to keep reads cheap.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    // Conditional, so that concurrent requests do not all queue on the row to write the same minute.
+    await db.apiToken.updateMany({
+      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - 60_000) } }] },
+      data: { lastUsedAt: new Date() },
+    });
   }
   return { tokenId: row.id, workspaceId: row.workspaceId, roles: row.roles, createdById: row.createdById };
 }

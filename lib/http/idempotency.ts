@@ -54,6 +54,15 @@ export async function runIdempotent(
   execute: (tx: DbClient) => Promise<ApiResult>,
   toErrorResult: (error: unknown) => ApiResult,
 ): Promise<SerializedResult & { replayed: boolean }> {
+  // Fast path for the common repeat: a finished record is immutable, so it replays without a transaction or lock.
+  const [finished] = await db().$queryRaw<IdemRow[]>`
+    SELECT request_hash, response_status, response_body, response_headers, completed_at FROM idempotency_records
+    WHERE workspace_id = ${claim.workspaceId}::uuid AND actor_key = ${claim.actorKey} AND key = ${claim.key}
+      AND completed_at IS NOT NULL`;
+  if (finished) {
+    if (finished.request_hash !== claim.requestHash) throw keyReused();
+    return replay(finished);
+  }
   try {
     return await db().$transaction(
       async (tx) => {

@@ -1,4 +1,4 @@
-import type { NextRequest } from "next/server";
+import { after, type NextRequest } from "next/server";
 import { decode } from "next-auth/jwt";
 import type { z } from "zod";
 import { findActiveToken } from "@/lib/auth/api-tokens";
@@ -179,7 +179,8 @@ function describe(
     }
     response.headers.set(REQUEST_ID_HEADER, requestId);
     const durationMs = Math.round(performance.now() - started);
-    await recordRequest(request, response.status, durationMs, requestId, trace, errorCode);
+    // The request log is written after the response is sent: it costs the caller no round trip.
+    after(() => recordRequest(request, response.status, durationMs, requestId, trace, errorCode));
     return response;
   };
   return Object.assign(handler, { meta });
