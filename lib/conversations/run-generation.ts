@@ -256,7 +256,12 @@ async function rememberFailure(generationId: string, error: ProviderError) {
   log("warn", "generation.attempt_failed", { generation_id: generationId, kind: error.kind, code: error.code });
   await db().generation.update({
     where: { id: generationId },
-    data: { errorType: error.type, errorCode: error.code, errorMessage: error.message, attempts: { increment: 1 } },
+    data: {
+      errorType: error.publicType,
+      errorCode: error.code,
+      errorMessage: error.message,
+      attempts: { increment: 1 },
+    },
   });
 }
 

@@ -49,10 +49,15 @@ export class ApiError extends Error {
     return ERROR_STATUS[this.type];
   }
 
+  /** The catalogue type clients see (422s are "validation" too). */
+  get publicType(): string {
+    return ENVELOPE_TYPE[this.type] ?? this.type;
+  }
+
   envelope(requestId: string): ErrorEnvelope {
     return {
       error: {
-        type: ENVELOPE_TYPE[this.type] ?? this.type,
+        type: this.publicType,
         code: this.code,
         message: this.message,
         request_id: requestId,

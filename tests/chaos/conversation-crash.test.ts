@@ -1,17 +1,14 @@
-import { execFile } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
-import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { chaosSeed, seededRandom } from "../engine-support/chaos";
 import { createTestDatabase } from "../helpers/database";
-import { type Product, startProduct } from "../helpers/product";
+import { type Product, seedWithCli, startProduct } from "../helpers/product";
 import { readSse, type SseEvent } from "../helpers/sse";
 
 // The web server is `kill -9`ed while it streams an answer; the generation must still end, and a client that
 // resumes with Last-Event-ID must see every chunk exactly once and the same text as an uninterrupted answer.
 
-const run = promisify(execFile);
 let product: Product;
 let pool: pg.Pool;
 let token: string;
@@ -20,28 +17,7 @@ const ws = "chaos-chat";
 beforeAll(async () => {
   const databaseUrl = await createTestDatabase(inject("pgAdminUrl"), "conversation_chaos");
   pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  // The real command line seeds the user, as an operator would.
-  const { stdout } = await run(
-    process.execPath,
-    [
-      "--conditions=react-server",
-      "--import",
-      "tsx",
-      "scripts/holdfast.ts",
-      "seed-user",
-      "--email",
-      "chaos@example.test",
-      "--password",
-      "chaos-password",
-      "--workspace",
-      ws,
-      "--role",
-      "member",
-      "--token",
-    ],
-    { env: { ...process.env, DATABASE_URL: databaseUrl } },
-  );
-  token = (JSON.parse(stdout.trim().split("\n").at(-1) as string) as { token: string }).token;
+  token = (await seedWithCli(databaseUrl, { email: "chaos@example.test", workspace: ws })).token;
   // Slow chunks so that a kill lands mid-answer.
   product = await startProduct({ databaseUrl, env: { HOLDFAST_OFFLINE_CHUNK_DELAY_MS: "120" } });
 });

@@ -1,6 +1,10 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { bearer } from "../engine-support/harness";
 import { type Proc, startEngineProcess, TEST_EVENT_KEY, TEST_SIGNING_KEY } from "../engine-support/processes";
 import { type AppServer, freePort, startAppServer } from "./app-server";
+
+const runFile = promisify(execFile);
 
 export type Product = {
   url: string;
@@ -46,7 +50,12 @@ export async function startProduct(options: { databaseUrl: string; env?: Record<
     },
   };
   product.url = product.app.url;
-  await waitForSync(engineUrl);
+  try {
+    await waitForSync(engineUrl);
+  } catch (error) {
+    await product.stop();
+    throw new Error(`${(error as Error).message}\nengine output:\n${engine.output().slice(-3_000)}`);
+  }
   return product;
 }
 
@@ -60,4 +69,33 @@ async function waitForSync(engineUrl: string) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`the engine at ${engineUrl} did not sync the app within 30 s`);
+}
+
+/** Seeds a user, workspace and API token in another database through the real command line. */
+export async function seedWithCli(databaseUrl: string, input: { email: string; workspace: string; roles?: string[] }) {
+  const roles = (input.roles ?? ["member"]).flatMap((role) => ["--role", role]);
+  const { stdout } = await runFile(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "scripts/holdfast.ts",
+      "seed-user",
+      "--email",
+      input.email,
+      "--password",
+      "seeded-password",
+      "--workspace",
+      input.workspace,
+      ...roles,
+      "--token",
+    ],
+    { env: { ...process.env, DATABASE_URL: databaseUrl } },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as {
+    user_id: string;
+    workspace: string;
+    token: string;
+  };
 }

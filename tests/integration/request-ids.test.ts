@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, expect, test } from "vitest";
 import { db } from "@/lib/db";
+import { waitFor } from "../engine-support/harness";
 import {
   appUrl,
   createSignedInPersona,
@@ -87,7 +88,11 @@ test("each API request writes one request_logs row under its id: who, where, wha
   const response = await admin.api(`/api/v1/workspaces/${slug}/members`, { headers: { "x-request-id": ok } });
   expect(response.status).toBe(200);
   const workspace = await db().workspace.findUniqueOrThrow({ where: { slug } });
-  const rows = await db().requestLog.findMany({ where: { requestId: ok } });
+  // The row is written just after the response is sent (next/server `after`): wait for it to appear.
+  const rows = await waitFor("the request_logs row", async () => {
+    const found = await db().requestLog.findMany({ where: { requestId: ok } });
+    return found.length > 0 ? found : undefined;
+  });
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({
     method: "GET",
@@ -101,7 +106,10 @@ test("each API request writes one request_logs row under its id: who, where, wha
 
   const failed = freshId("log-401");
   await fetch(`${appUrl()}/api/v1/me`, { headers: { "x-request-id": failed, "x-forwarded-for": uniqueIp() } });
-  const failedRows = await db().requestLog.findMany({ where: { requestId: failed } });
+  const failedRows = await waitFor("the failed request's request_logs row", async () => {
+    const found = await db().requestLog.findMany({ where: { requestId: failed } });
+    return found.length > 0 ? found : undefined;
+  });
   expect(failedRows).toHaveLength(1);
   expect(failedRows[0]).toMatchObject({ status: 401, errorCode: "unauthenticated", userId: null });
 });
