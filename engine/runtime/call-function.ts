@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { signBody, verifySignature } from "../protocol/signing.ts";
+import type { EngineContext } from "./context.ts";
+import type { LeasedItem } from "./run-state.ts";
+
+// One signed call request to the SDK (ENGINE.md "Call request") and the classification of its answer.
+
+export type Op = {
+  id: string;
+  op: string;
+  name?: string;
+  displayName?: string;
+  opts?: Record<string, unknown>;
+  data?: unknown;
+  error?: unknown;
+};
+
+const opSchema = z
+  .object({
+    id: z.string().min(1),
+    op: z.string().min(1),
+    name: z.string().optional(),
+    displayName: z.string().optional(),
+    opts: z.record(z.string(), z.unknown()).optional().nullable(),
+    data: z.unknown().optional(),
+    error: z.unknown().optional(),
+  })
+  .passthrough();
+
+export type CallOutcome =
+  | { kind: "completed"; output: unknown }
+  | { kind: "ops"; ops: Op[]; retryAfter?: string }
+  | { kind: "error"; retriable: boolean; error: unknown; retryAfter?: string; status?: number; unreachable?: boolean };
+
+export type CallRequest = {
+  url: string;
+  body: string;
+  runStatus: string;
+  started: boolean;
+};
+
+type RunForCall = {
+  status: string;
+  event: string;
+  max_attempts: number;
+  disable_immediate: boolean;
+  started: boolean;
+  steps: string;
+  stack: string;
+  n: string;
+};
+
+/**
+ * Builds the request body as canonical JSON text directly from the stored canonical pieces (keys in order), so
+ * signing needs no parse/serialise round trip of possibly large step outputs.
+ */
+export async function buildCallRequest(
+  ctx: EngineContext,
+  item: LeasedItem,
+  fnUrl: string,
+): Promise<CallRequest | null> {
+  const { rows } = await ctx.db.query<RunForCall>(
+    `SELECT r.status, r.event, r.max_attempts, r.disable_immediate, r.started_at IS NOT NULL AS started,
+            s.steps, s.stack, s.n
+       FROM engine.runs r
+       CROSS JOIN LATERAL (
+         SELECT '{' || coalesce(string_agg(to_json(step_id)::text || ':' || result::text, ',' ORDER BY step_id COLLATE "C"), '') || '}' AS steps,
+                '[' || coalesce(string_agg(to_json(step_id)::text, ',' ORDER BY seq), '') || ']' AS stack,
+                count(*) AS n
+           FROM engine.steps WHERE run_id = r.id) s
+      WHERE r.id = $1`,
+    [item.run_id],
+  );
+  const run = rows[0];
+  if (!run) return null;
+  const n = Number(run.n);
+  const ctxText =
+    `{"attempt":${item.attempt},"disable_immediate_execution":${run.disable_immediate},` +
+    `"fn_id":${JSON.stringify(fnIdOf(fnUrl))},"max_attempts":${run.max_attempts},` +
+    `"qi_id":${JSON.stringify(`${item.id}.${item.lease_gen}`)},"run_id":${JSON.stringify(item.run_id)},` +
+    `"stack":{"current":${Math.max(n - 1, 0)},"stack":${run.stack}},"use_api":false}`;
+  const body = `{"ctx":${ctxText},"event":${run.event},"events":[${run.event}],"steps":${run.steps},"version":2}`;
+  const url = new URL(fnUrl);
+  url.searchParams.set("stepId", item.step_id);
+  return { url: url.toString(), body, runStatus: run.status, started: run.started };
+}
+
+function fnIdOf(fnUrl: string): string {
+  return new URL(fnUrl).searchParams.get("fnId") ?? "";
+}
+
+/** Sends the call; never throws: transport failures are retriable errors. */
+export async function sendCall(ctx: EngineContext, request: CallRequest, runId: string): Promise<CallOutcome> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(request.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-inngest-signature": signBody(ctx.config.signingKey, request.body, ctx.now()),
+        "x-inngest-req-version": "2",
+        "x-inngest-server-kind": "cloud",
+        "x-run-id": runId,
+      },
+      body: request.body,
+      signal: AbortSignal.timeout(ctx.config.callTimeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return {
+      kind: "error",
+      retriable: true,
+      unreachable: true,
+      error: {
+        name: "EngineCallError",
+        message: `calling the function failed: ${(error as Error).message}${cause ? ` (${cause})` : ""}`,
+      },
+    };
+  }
+  return classifyResponse(ctx, response, text);
+}
+
+function classifyResponse(ctx: EngineContext, response: Response, text: string): CallOutcome {
+  const status = response.status;
+  const retryAfter = response.headers.get("retry-after") ?? undefined;
+  const noRetry = response.headers.get("x-inngest-no-retry") === "true";
+  if (status === 200 || status === 206) {
+    const keys = [ctx.config.signingKey, ...(ctx.config.signingKeyFallback ? [ctx.config.signingKeyFallback] : [])];
+    // A state-changing answer must come from an SDK that holds our key.
+    if (!verifySignature(response.headers.get("x-inngest-signature"), text, keys, ctx.now())) {
+      return {
+        kind: "error",
+        retriable: true,
+        status,
+        error: { name: "EngineCallError", message: `the ${status} response carries no valid x-inngest-signature` },
+      };
+    }
+  }
+  let body: unknown;
+  try {
+    body = text === "" ? null : JSON.parse(text);
+  } catch {
+    return {
+      kind: "error",
+      retriable: !noRetry,
+      status,
+      retryAfter,
+      error: { name: "EngineCallError", message: `HTTP ${status} with a non-JSON body: ${text.slice(0, 300)}` },
+    };
+  }
+  if (status === 200) return { kind: "completed", output: body };
+  if (status === 206) {
+    const ops = z.array(opSchema).safeParse(body);
+    if (!ops.success) {
+      return {
+        kind: "error",
+        retriable: false,
+        status,
+        error: {
+          name: "EngineProtocolError",
+          message: `invalid ops in 206 response: ${ops.error.message.slice(0, 300)}`,
+        },
+      };
+    }
+    return { kind: "ops", ops: ops.data as Op[], retryAfter };
+  }
+  if (status === 401) {
+    ctx.log.error("the SDK refused the signature: do the engine and the app share INNGEST_SIGNING_KEY?", { status });
+  }
+  const error =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? body
+      : { name: "EngineCallError", message: `HTTP ${status}: ${text.slice(0, 300)}` };
+  return { kind: "error", retriable: !noRetry, status, error, retryAfter };
+}

@@ -1,0 +1,17 @@
+import type { EngineConfig } from "../config.ts";
+import type { Db } from "../db.ts";
+import type { Logger } from "../log.ts";
+import type { Registry } from "./registry.ts";
+
+/** Everything a part of the engine needs, passed explicitly instead of module-level singletons. */
+export type EngineContext = {
+  db: Db;
+  config: EngineConfig;
+  log: Logger;
+  registry: Registry;
+  /** Unique per process: the lease owner name. */
+  owner: string;
+  /** Wakes the local worker loop and, through NOTIFY, the other engine processes. */
+  wake: () => void;
+  now: () => number;
+};
