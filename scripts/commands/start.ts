@@ -25,7 +25,9 @@ export default async function start(argv: string[]): Promise<void> {
     NEXTAUTH_SECRET: machineSecret("NEXTAUTH_SECRET"),
     INNGEST_SIGNING_KEY: machineSecret("INNGEST_SIGNING_KEY", () => `signkey-local-${randomHex(32)}`),
     INNGEST_EVENT_KEY: machineSecret("INNGEST_EVENT_KEY", () => randomHex(16)),
-    INNGEST_BASE_URL: process.env.INNGEST_BASE_URL ?? `http://127.0.0.1:${enginePort}`,
+    ...(process.env.HOLDFAST_ENGINE === "external"
+      ? {}
+      : { INNGEST_BASE_URL: process.env.INNGEST_BASE_URL ?? `http://127.0.0.1:${enginePort}` }),
     HOLDFAST_ENGINE_PORT: String(enginePort),
     HOLDFAST_APP_SERVE_URL: process.env.HOLDFAST_APP_SERVE_URL ?? `http://127.0.0.1:${port}/api/inngest`,
   };
@@ -44,7 +46,8 @@ export default async function start(argv: string[]): Promise<void> {
   const children: Supervised[] = [
     supervise("web", "npx", ["next", values.dev ? "dev" : "start", "-p", String(port)], env),
   ];
-  if (existsSync(path.join(process.cwd(), "engine", "main.ts"))) {
+  // HOLDFAST_ENGINE=external: the functions run on Inngest Cloud or a self-hosted Inngest (docs/engine.md).
+  if (process.env.HOLDFAST_ENGINE !== "external") {
     children.push(supervise("engine", "npx", ["tsx", "engine/main.ts"], env));
   }
   say(`Holdfast is starting on ${appUrl}`);
