@@ -13,6 +13,7 @@ type ShellUser = { name: string; email: string };
 
 const sectionsOf = (slug: string, roles: Role[]) => [
   { href: `/w/${slug}`, label: "Overview", exact: true },
+  { href: `/w/${slug}/chat`, label: "Chat", exact: false },
   { href: `/w/${slug}/members`, label: "Members", exact: false },
   ...(roles.includes("admin") ? [{ href: `/w/${slug}/tokens`, label: "API tokens", exact: false }] : []),
 ];
