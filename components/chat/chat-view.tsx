@@ -445,7 +445,10 @@ export function ChatView({ ws, conversationId }: { ws: string; conversationId: s
                       ws={ws}
                       view={{ kind: "message", message: turn.message }}
                       models={models}
-                      degraded={!!(turn.message.generation_id && state.degraded[turn.message.generation_id])}
+                      degraded={
+                        !!turn.message.degraded ||
+                        !!(turn.message.generation_id && state.degraded[turn.message.generation_id])
+                      }
                       onStop={(id) => void stop(id)}
                     />
                   )}

@@ -31,8 +31,26 @@ export async function listMessages(
       })
     ).map((prompt) => [prompt.id, prompt]),
   );
+  // Whether an answer came from the degraded fallback lives on its generation.
+  const degradedGenerations = new Set(
+    (
+      await db.generation.findMany({
+        where: {
+          id: { in: page.flatMap((row) => (row.role === "assistant" && row.generationId ? [row.generationId] : [])) },
+          workspaceId: input.workspaceId,
+          degraded: { not: null },
+        },
+        select: { id: true },
+      })
+    ).map((generation) => generation.id),
+  );
   return {
-    data: page.map((row) => presentMessage(row, row.promptVersionId ? prompts.get(row.promptVersionId) : undefined)),
+    data: page.map((row) =>
+      presentMessage(row, {
+        prompt: row.promptVersionId ? prompts.get(row.promptVersionId) : undefined,
+        degraded: row.generationId !== null && degradedGenerations.has(row.generationId),
+      }),
+    ),
     next_cursor: rows.length > input.limit ? String(page.at(-1)?.seq) : null,
   };
 }
@@ -41,7 +59,7 @@ type MessageRow = Awaited<ReturnType<DbClient["message"]["findFirstOrThrow"]>>;
 
 type PromptRef = { id: string; name: string; version: number };
 
-export function presentMessage(row: MessageRow, prompt?: PromptRef) {
+export function presentMessage(row: MessageRow, extra: { prompt?: PromptRef; degraded?: boolean } = {}) {
   const base = {
     id: row.id,
     seq: row.seq,
@@ -54,7 +72,8 @@ export function presentMessage(row: MessageRow, prompt?: PromptRef) {
   if (row.role !== "assistant") return base;
   return {
     ...base,
-    prompt_version: prompt ?? null,
+    prompt_version: extra.prompt ?? null,
+    degraded: extra.degraded ?? false,
     model: row.model,
     provider_version: row.providerVersion,
     params: row.params,

@@ -140,8 +140,14 @@ test("a provider that keeps failing is replaced by the offline model, and the an
   const message = await assistantMessage(generationId);
   expect(message).toMatchObject({ model: "holdfast-offline-1", status: "completed" });
   expect(message?.content).toBe(textOf(events));
-  const generation = await (await api(`/generations/${generationId}`)).json();
+  const generation = (await (await api(`/generations/${generationId}`)).json()) as {
+    generation: { status: string; degraded: string; conversation_id: string };
+  };
   expect(generation).toMatchObject({ generation: { status: "succeeded", degraded: "offline_model" } });
+  const listed = (await (await api(`/conversations/${generation.generation.conversation_id}/messages`)).json()) as {
+    data: { role: string; degraded?: boolean }[];
+  };
+  expect(listed.data.find((m) => m.role === "assistant")?.degraded).toBe(true);
   expect(fake.completions.length).toBeGreaterThanOrEqual(2);
 });
 

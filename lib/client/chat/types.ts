@@ -71,6 +71,8 @@ export type AssistantMessage = {
   params: { temperature?: number; seed?: number } | null;
   context_build_id: string | null;
   usage: Usage;
+  /** Answered by the offline model because the provider kept failing. */
+  degraded?: boolean;
 };
 
 export type Message = UserMessage | AssistantMessage;
