@@ -44,7 +44,10 @@ export default async function start(argv: string[]): Promise<void> {
   }
 
   const children: Supervised[] = [
-    supervise("web", "npx", ["next", values.dev ? "dev" : "start", "-p", String(port)], env),
+    supervise("web", "npx", ["tsx", "scripts/web-server.ts", ...(values.dev ? ["--dev"] : [])], {
+      ...env,
+      NODE_ENV: values.dev ? "development" : "production",
+    }),
   ];
   // HOLDFAST_ENGINE=external: the functions run on Inngest Cloud or a self-hosted Inngest (docs/engine.md).
   if (process.env.HOLDFAST_ENGINE !== "external") {

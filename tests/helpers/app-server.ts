@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the production build (`next start`) as a real process, ready when /api/health answers. */
+/** Starts the production web server on the current build as a real process, ready when /api/health answers. */
 export async function startAppServer(options: {
   databaseUrl: string;
   port?: number;
@@ -35,25 +35,25 @@ export async function startAppServer(options: {
   }
   const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
-  // `node next start` directly, so that kill -9 hits the server process itself.
-  const child = spawn(
-    process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: options.databaseUrl,
-        NEXTAUTH_SECRET: TEST_SECRET,
-        NEXTAUTH_URL: url,
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-        ...options.env,
-      },
-      stdio: ["ignore", "inherit", "inherit"],
+  // The production web server (scripts/web-server.ts) as one node process, so that kill -9 hits the server itself.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "web-server.ts")], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: options.databaseUrl,
+      NEXTAUTH_SECRET: TEST_SECRET,
+      NEXTAUTH_URL: url,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+      // The test client stands in for a reverse proxy: its X-Forwarded-For names the "client" of each request.
+      HOLDFAST_TRUSTED_PROXIES: "1",
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const exited = new Promise<never>((_, reject) =>
-    child.once("exit", (code) => reject(new Error(`next start exited with ${code}`))),
+    child.once("exit", (code) => reject(new Error(`the web server exited with ${code}`))),
   );
   await Promise.race([waitForHealth(url), exited]);
   const stopWith = async (signal: NodeJS.Signals) => {
