@@ -19,7 +19,7 @@ export function say(line: string) {
 export async function provideDatabase(
   options: { stopOrphan?: boolean } = {},
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  let url = process.env.DATABASE_URL;
+  let url = process.env.DATABASE_URL || undefined;
   let stop = async () => {};
   if (!url) {
     const server = await startEmbeddedPostgres({

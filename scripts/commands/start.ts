@@ -16,7 +16,7 @@ export default async function start(argv: string[]): Promise<void> {
   const database = await provideDatabase({ stopOrphan: true });
   const port = Number(process.env.PORT ?? 3000);
   const enginePort = Number(process.env.HOLDFAST_ENGINE_PORT ?? 8288);
-  const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const appUrl = process.env.NEXTAUTH_URL || `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -27,9 +27,9 @@ export default async function start(argv: string[]): Promise<void> {
     INNGEST_EVENT_KEY: machineSecret("INNGEST_EVENT_KEY", () => randomHex(16)),
     ...(process.env.HOLDFAST_ENGINE === "external"
       ? {}
-      : { INNGEST_BASE_URL: process.env.INNGEST_BASE_URL ?? `http://127.0.0.1:${enginePort}` }),
+      : { INNGEST_BASE_URL: process.env.INNGEST_BASE_URL || `http://127.0.0.1:${enginePort}` }),
     HOLDFAST_ENGINE_PORT: String(enginePort),
-    HOLDFAST_APP_SERVE_URL: process.env.HOLDFAST_APP_SERVE_URL ?? `http://127.0.0.1:${port}/api/inngest`,
+    HOLDFAST_APP_SERVE_URL: process.env.HOLDFAST_APP_SERVE_URL || `http://127.0.0.1:${port}/api/inngest`,
   };
   Object.assign(process.env, env);
 
