@@ -16,6 +16,13 @@ const sectionsOf = (slug: string, roles: Role[]) => [
   { href: `/w/${slug}/chat`, label: "Chat", exact: false },
   { href: `/w/${slug}/members`, label: "Members", exact: false },
   ...(roles.includes("admin") ? [{ href: `/w/${slug}/tokens`, label: "API tokens", exact: false }] : []),
+  ...(roles.includes("admin") || roles.includes("member")
+    ? [{ href: `/w/${slug}/prompts`, label: "Prompts", exact: false }]
+    : []),
+  ...(roles.includes("admin") || roles.includes("billing_owner")
+    ? [{ href: `/w/${slug}/usage`, label: "Usage", exact: false }]
+    : []),
+  ...(roles.includes("admin") ? [{ href: `/w/${slug}/requests`, label: "Requests", exact: false }] : []),
 ];
 
 /**

@@ -29,7 +29,7 @@ export async function resolvePrompt(
   return { id: version.id, name: version.name, version: version.version, content: version.content, label: input.label };
 }
 
-async function ensureBuiltInPrompt(db: DbClient, workspaceId: string, name: string) {
+export async function ensureBuiltInPrompt(db: DbClient, workspaceId: string, name: string) {
   const content = BUILT_IN_PROMPTS[name];
   if (!content) return;
   await db.$executeRaw`

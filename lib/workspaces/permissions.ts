@@ -12,6 +12,9 @@ export const PERMISSIONS = [
   "usage.read",
   "conversations.read",
   "conversations.write",
+  "prompts.read",
+  "prompts.write",
+  "requests.read",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -19,7 +22,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ["member", "admin", "billing_owner"] as const satisfies readonly Role[];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  member: ["workspace.read", "members.read", "conversations.read", "conversations.write"],
+  member: ["workspace.read", "members.read", "conversations.read", "conversations.write", "prompts.read"],
   admin: PERMISSIONS,
   billing_owner: ["workspace.read", "members.read", "usage.read"],
 };

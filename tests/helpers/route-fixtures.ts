@@ -2,6 +2,7 @@
 // caller per role, one object of each kind named by a path parameter, and a valid body per route.
 // A new route needs nothing here unless it brings a new path parameter (add it to PARAM_FIXTURES) or a body
 // schema that refuses `{}` (add a valid body to BODY_FIXTURES); the suites fail and say so until it does.
+import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { db, type Role } from "@/lib/db";
 import { ROLES } from "@/lib/workspaces/permissions";
@@ -93,6 +94,49 @@ export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
     expect(answer?.context_build_id, `the finished generation ${generationId} names its context build`).toBeTruthy();
     return answer.context_build_id;
   },
+  // A prompt with v1 and v2 and the world's own label (see promptLabelOf) on v2, so moving it to v1 changes it.
+  name: async (w) => {
+    const name = uniqueSlug("fixture-prompt");
+    await created(
+      await ownerApi(w, "/prompts", { method: "POST", body: JSON.stringify({ name, content: "line one\nline two" }) }),
+      "name",
+    );
+    await created(
+      await ownerApi(w, `/prompts/${name}/versions`, {
+        method: "POST",
+        headers: { "idempotency-key": idempotencyKey("fixture") },
+        body: JSON.stringify({ content: "line one\nline 2\nline three" }),
+      }),
+      "name",
+    );
+    await created(
+      await ownerApi(w, `/prompts/${name}/labels/${promptLabelOf(w)}`, {
+        method: "PUT",
+        headers: { "if-none-match": "*" },
+        body: JSON.stringify({ version: 2 }),
+      }),
+      "name",
+    );
+    return name;
+  },
+  // Labels are names, not ids: each world's prompts carry a label no other world's prompts have.
+  label: async (w) => promptLabelOf(w),
+  // The id (not the number, which every prompt has) of v1 of the world's prompt.
+  version: async (w) => {
+    const name = await w.param("name");
+    return (await created(await ownerApi(w, `/prompts/${name}/versions/1`), "version")).prompt_version.id;
+  },
+  // A request this world's owner made (request logs are written just after the response: wait for the row).
+  requestId: async (w) => {
+    const requestId = `fixture-${randomBytes(8).toString("hex")}`;
+    const response = await w.owner.api(`/api/v1/workspaces/${w.slug}`, { headers: { "x-request-id": requestId } });
+    expect(response.status, "the requestId fixture's request").toBe(200);
+    for (let i = 0; i < 400; i++) {
+      if (await db().requestLog.findFirst({ where: { requestId, workspaceId: w.id } })) return requestId;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`request ${requestId} was never logged`);
+  },
 };
 
 /**
@@ -100,6 +144,9 @@ export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
  * something if the check were missing. Routes whose schema accepts `{}` need no entry.
  */
 export const BODY_FIXTURES: Record<string, () => unknown> = {
+  "POST /api/v1/workspaces/{ws}/prompts": () => ({ name: uniqueSlug("probe-prompt"), content: "a probe prompt" }),
+  "POST /api/v1/workspaces/{ws}/prompts/{name}/versions": () => ({ content: "a probe version" }),
+  "PUT /api/v1/workspaces/{ws}/prompts/{name}/labels/{label}": () => ({ version: 1 }),
   "POST /api/v1/workspaces/{ws}/invitations": () => ({ email: uniqueEmail("invitee"), roles: ["admin"] }),
   "PATCH /api/v1/workspaces/{ws}/members/{userId}": () => ({ roles: ["admin"] }),
   "POST /api/v1/workspaces/{ws}/tokens": () => ({ name: "probe", roles: ["admin"] }),
@@ -162,6 +209,9 @@ export async function createWorld(prefix = "world"): Promise<World> {
   };
   return world;
 }
+
+/** The prompt label only world `w`'s fixture prompts carry. */
+export const promptLabelOf = (w: World) => `fx-${w.slug}`;
 
 export type Prepared = { path: string; init: { method: string; headers: Record<string, string>; body?: string } };
 

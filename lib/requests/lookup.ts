@@ -1,0 +1,90 @@
+import type { DbClient } from "@/lib/db";
+import { notFound } from "@/lib/http/errors";
+
+/**
+ * A request by its id, as this workspace saw it: the request_logs row(s), the audit rows it wrote, the
+ * generations it started (with their messages) and their usage. An id this workspace never saw is a 404,
+ * whether it exists elsewhere or not.
+ */
+export async function lookupRequest(db: DbClient, input: { workspaceId: string; requestId: string }) {
+  const { workspaceId, requestId } = input;
+  if (requestId.length === 0 || requestId.length > 128) throw notFound("request");
+  const [logs, audit, generations] = await Promise.all([
+    db.requestLog.findMany({ where: { workspaceId, requestId }, orderBy: { createdAt: "asc" } }),
+    db.auditLog.findMany({ where: { workspaceId, requestId }, orderBy: { createdAt: "asc" } }),
+    db.generation.findMany({ where: { workspaceId, requestId }, orderBy: { createdAt: "asc" } }),
+  ]);
+  if (logs.length === 0 && audit.length === 0 && generations.length === 0) throw notFound("request");
+  const generationIds = generations.map((g) => g.id);
+  const messageIds = generations
+    .flatMap((g) => [g.userMessageId, g.assistantMessageId])
+    .filter((id): id is string => !!id);
+  const userIds = [...new Set(logs.map((l) => l.userId).filter((id): id is string => !!id))];
+  const [messages, usage, users] = await Promise.all([
+    db.message.findMany({ where: { workspaceId, id: { in: messageIds } }, orderBy: { createdAt: "asc" } }),
+    db.usageEntry.findMany({ where: { workspaceId, generationId: { in: generationIds } } }),
+    db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true, name: true } }),
+  ]);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  return {
+    request: {
+      id: requestId,
+      request_id: requestId,
+      logs: logs.map((l) => ({
+        id: l.id,
+        method: l.method,
+        route: l.route,
+        status: l.status,
+        error_code: l.errorCode,
+        duration_ms: l.durationMs,
+        user_id: l.userId,
+        user_email: l.userId ? (userById.get(l.userId)?.email ?? null) : null,
+        token_id: l.tokenId,
+        created_at: l.createdAt.toISOString(),
+      })),
+      audit: audit.map((a) => ({
+        id: a.id,
+        action: a.action,
+        target_type: a.targetType,
+        target_id: a.targetId,
+        actor_user_id: a.actorUserId,
+        actor_token_id: a.actorTokenId,
+        data: a.data,
+        created_at: a.createdAt.toISOString(),
+      })),
+      generations: generations.map((g) => ({
+        id: g.id,
+        conversation_id: g.conversationId,
+        status: g.status,
+        model: g.model,
+        prompt_label: g.promptLabel,
+        attempts: g.attempts,
+        degraded: g.degraded,
+        error: g.errorType ? { type: g.errorType, code: g.errorCode, message: g.errorMessage } : null,
+        created_at: g.createdAt.toISOString(),
+        finished_at: g.finishedAt?.toISOString() ?? null,
+        messages: messages
+          .filter((m) => m.generationId === g.id || m.id === g.userMessageId || m.id === g.assistantMessageId)
+          .map((m) => ({
+            id: m.id,
+            seq: m.seq,
+            role: m.role,
+            status: m.status,
+            content: m.content,
+            prompt_version_id: m.promptVersionId,
+            model: m.model,
+          })),
+        usage: usage
+          .filter((u) => u.generationId === g.id)
+          .map((u) => ({
+            id: u.id,
+            kind: u.kind,
+            model: u.model,
+            input_tokens: u.inputTokens,
+            output_tokens: u.outputTokens,
+            cost_micros: Number(u.costMicros),
+          })),
+      })),
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// request_id lookup (SPEC §7): the request as this workspace logged it, and what it touched.
+import { randomBytes } from "node:crypto";
+import { beforeAll, expect, test } from "vitest";
+import { db } from "@/lib/db";
+import { createSignedInPersona, idempotencyKey, json, type SignedInPersona, uniqueSlug } from "../helpers/fixtures";
+
+let slug: string;
+let admin: SignedInPersona;
+let member: SignedInPersona;
+const rid = (what: string) => `lookup-${what}-${randomBytes(6).toString("hex")}`;
+
+async function logged(requestId: string) {
+  for (let i = 0; i < 400; i++) {
+    if (await db().requestLog.findFirst({ where: { requestId } })) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${requestId} never logged`);
+}
+
+beforeAll(async () => {
+  slug = uniqueSlug("lookup");
+  admin = await createSignedInPersona({ workspace: slug, roles: ["admin"] });
+  member = await createSignedInPersona({ workspace: slug, roles: ["member"] });
+});
+
+const lookup = (who: SignedInPersona, id: string, ws = slug) => who.api(`/api/v1/workspaces/${ws}/requests/${id}`);
+
+test("a request with its log row, the audit rows it wrote and the generation it started", async () => {
+  const promptRequest = rid("prompt");
+  const name = uniqueSlug("lk");
+  const created = await admin.api(`/api/v1/workspaces/${slug}/prompts`, {
+    method: "POST",
+    headers: { "x-request-id": promptRequest },
+    body: JSON.stringify({ name, content: "hi" }),
+  });
+  expect(created.status).toBe(201);
+  await logged(promptRequest);
+  const found = (await json(await lookup(admin, promptRequest))).request;
+  expect(found.request_id).toBe(promptRequest);
+  expect(found.logs).toHaveLength(1);
+  expect(found.logs[0]).toMatchObject({ method: "POST", status: 201, user_id: admin.userId, user_email: admin.email });
+  expect(found.audit.map((a: { action: string }) => a.action)).toEqual(["prompt.created"]);
+
+  const conversation = (
+    await json(
+      await admin.api(`/api/v1/workspaces/${slug}/conversations`, {
+        method: "POST",
+        headers: { "idempotency-key": idempotencyKey() },
+        body: '{"title":"lookup"}',
+      }),
+    )
+  ).conversation;
+  const sendRequest = rid("send");
+  const sent = await admin.api(`/api/v1/workspaces/${slug}/conversations/${conversation.id}/messages`, {
+    method: "POST",
+    headers: { "idempotency-key": idempotencyKey(), "x-request-id": sendRequest },
+    body: '{"content":"hello"}',
+  });
+  expect(sent.status).toBe(202);
+  const { generation, message } = await json(sent);
+  await logged(sendRequest);
+  const withGeneration = (await json(await lookup(admin, sendRequest))).request;
+  expect(withGeneration.generations.map((g: { id: string }) => g.id)).toEqual([generation.id]);
+  expect(withGeneration.generations[0].messages.map((m: { id: string }) => m.id)).toContain(message.id);
+
+  // A failed request is found too, with its error code.
+  const failing = rid("fail");
+  await admin.api(`/api/v1/workspaces/${slug}/prompts/${name}/labels/nope`, {
+    method: "PUT",
+    headers: { "x-request-id": failing },
+    body: '{"version":1}',
+  });
+  await logged(failing);
+  expect((await json(await lookup(admin, failing))).request.logs[0]).toMatchObject({
+    status: 404,
+    error_code: "prompt_label_not_found",
+  });
+});
+
+test("only admins; an id from another workspace, or none at all, is 404", async () => {
+  const requestId = rid("mine");
+  await admin.api(`/api/v1/workspaces/${slug}`, { headers: { "x-request-id": requestId } });
+  await logged(requestId);
+  expect((await lookup(member, requestId)).status).toBe(403);
+  const other = await createSignedInPersona({ workspace: uniqueSlug("other"), roles: ["admin"] });
+  const response = await lookup(other, requestId, other.workspace);
+  expect(response.status).toBe(404);
+  expect((await json(response)).error.type).toBe("not_found");
+  expect((await lookup(other, requestId)).status).toBe(404);
+  expect((await lookup(admin, rid("never"))).status).toBe(404);
+});
