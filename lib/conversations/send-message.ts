@@ -61,9 +61,7 @@ export async function sendMessage(
       await requestCancel(db, { workspaceId: input.workspaceId, generationId: generation.id });
   }
 
-  // Reserve the most this turn can use; finishing the generation settles the reservation with real usage.
   const reservedTokens = CONTEXT_BUDGET_TOKENS + MAX_OUTPUT_TOKENS;
-  await reserveTokens(db, { workspaceId: input.workspaceId, tokens: reservedTokens });
 
   const seq = conversation.last_seq + 1;
   await db.conversation.update({ where: { id: conversation.id }, data: { lastSeq: seq } });
@@ -92,6 +90,9 @@ export async function sendMessage(
   });
   await db.message.update({ where: { id: message.id }, data: { generationId: generation.id } });
   const { lastSeq } = await appendChunks(db, generation.id, [{ kind: "status", data: { status: "queued" } }]);
+  // Reserve the most this turn can use (settled with real usage when the generation ends). Last, because it locks
+  // the workspace's quota row until commit: every concurrent send in the workspace queues on it.
+  await reserveTokens(db, { workspaceId: input.workspaceId, tokens: reservedTokens });
   await enqueueEvent(db, {
     name: GENERATION_REQUESTED,
     data: {

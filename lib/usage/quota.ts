@@ -9,21 +9,24 @@ export function periodStartOf(at = new Date()): string {
 /**
  * Reserves `tokens` against the workspace's monthly plan limit in one guarded UPDATE: it succeeds only while
  * used + reserved + tokens stays within the limit, so concurrent senders can never overspend (and, unlike
- * optimistic retries on the hot row, no attempt is wasted).
+ * optimistic retries on the hot row, no attempt is wasted). The row stays locked until the caller commits:
+ * call it as late in the transaction as possible.
  */
 export async function reserveTokens(db: DbClient, input: { workspaceId: string; tokens: number }): Promise<void> {
   const period = periodStartOf();
+  const reserve = () => db.$executeRaw`
+    UPDATE quota_periods SET reserved_tokens = reserved_tokens + ${input.tokens}
+    WHERE workspace_id = ${input.workspaceId}::uuid AND period_start = ${period}::date
+      AND used_tokens + reserved_tokens + ${input.tokens} <= token_limit`;
+  if ((await reserve()) === 1) return;
+  // No row yet for this month (the first call of the period), or the limit is reached. The INSERT is only tried
+  // here, not on every call: against an existing row that another send holds, it would wait on that lock too.
   await db.$executeRaw`
     INSERT INTO quota_periods (workspace_id, period_start, token_limit)
     SELECT id, ${period}::date, plan_monthly_tokens FROM workspaces WHERE id = ${input.workspaceId}::uuid
     ON CONFLICT (workspace_id, period_start) DO NOTHING`;
-  const reserved = await db.$executeRaw`
-    UPDATE quota_periods SET reserved_tokens = reserved_tokens + ${input.tokens}
-    WHERE workspace_id = ${input.workspaceId}::uuid AND period_start = ${period}::date
-      AND used_tokens + reserved_tokens + ${input.tokens} <= token_limit`;
-  if (reserved === 0) {
-    throw new ApiError("quota_exceeded", "quota_exceeded", "the workspace has used its model tokens for this month");
-  }
+  if ((await reserve()) === 1) return;
+  throw new ApiError("quota_exceeded", "quota_exceeded", "the workspace has used its model tokens for this month");
 }
 
 /** Turns a reservation into actual use (which may be less, or more, than reserved); releases it when 0 is used. */
