@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect, useState } from "react";
 import type { Role, WorkspaceSummary } from "@/lib/client/types";
 import { Brand } from "./brand";
+import { RequestLookupProvider } from "./request-id-link";
 import { SignOutButton } from "./sign-out-button";
 import { cn } from "./ui/cn";
 import { Dropdown, dropdownItemClasses } from "./ui/dropdown";
@@ -23,6 +24,7 @@ const sectionsOf = (slug: string, roles: Role[]) => [
     ? [{ href: `/w/${slug}/usage`, label: "Usage", exact: false }]
     : []),
   ...(roles.includes("admin") ? [{ href: `/w/${slug}/requests`, label: "Requests", exact: false }] : []),
+  ...(roles.includes("admin") ? [{ href: `/w/${slug}/audit`, label: "Audit", exact: false }] : []),
 ];
 
 /**
@@ -136,7 +138,9 @@ export function AppShell({
         </div>
       </header>
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:py-8">
-        {children}
+        <RequestLookupProvider ws={current?.roles.includes("admin") ? current.slug : null}>
+          {children}
+        </RequestLookupProvider>
       </main>
     </div>
   );

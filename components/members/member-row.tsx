@@ -10,6 +10,7 @@ import { RolePicker } from "../role-picker";
 import { Alert } from "../ui/alert";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
+import { MemberSessions } from "./member-sessions";
 
 type Mode = "view" | "edit" | "confirm-remove";
 /** A 412: someone changed this member after we read it. We show theirs and let the person reapply or drop ours. */
@@ -27,6 +28,7 @@ export function MemberRow({
   member,
   isSelf,
   canManage,
+  canManageSessions = false,
   onUpdated,
   onRemoved,
   onGone,
@@ -35,6 +37,8 @@ export function MemberRow({
   member: Member;
   isSelf: boolean;
   canManage: boolean;
+  /** sessions.manage: see and sign out this member's devices. */
+  canManageSessions?: boolean;
   onUpdated: (member: Member) => void;
   onRemoved: () => void;
   /** The member no longer exists (404): the list should be reloaded. */
@@ -46,6 +50,7 @@ export function MemberRow({
   const [error, setError] = useState<ApiFailure | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [showSessions, setShowSessions] = useState(false);
   const headingId = useId();
   const path = `/api/v1/workspaces/${ws}/members/${member.user_id}`;
 
@@ -121,21 +126,34 @@ export function MemberRow({
             </div>
           </div>
         </div>
-        {canManage && mode === "view" ? (
+        {(canManage || canManageSessions) && mode === "view" ? (
           <div className="flex gap-2 pl-12 sm:pl-0">
-            <Button
-              size="sm"
-              variant="secondary"
-              aria-label={`Change roles of ${member.name}`}
-              onClick={() => {
-                setDraft(member.roles);
-                setNotice(null);
-                setMode("edit");
-              }}
-            >
-              Change roles
-            </Button>
-            {isSelf ? null : (
+            {canManageSessions ? (
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-expanded={showSessions}
+                aria-label={`Sessions of ${member.name}`}
+                onClick={() => setShowSessions((open) => !open)}
+              >
+                Sessions
+              </Button>
+            ) : null}
+            {canManage ? (
+              <Button
+                size="sm"
+                variant="secondary"
+                aria-label={`Change roles of ${member.name}`}
+                onClick={() => {
+                  setDraft(member.roles);
+                  setNotice(null);
+                  setMode("edit");
+                }}
+              >
+                Change roles
+              </Button>
+            ) : null}
+            {isSelf || !canManage ? null : (
               <Button
                 size="sm"
                 variant="ghost"
@@ -152,6 +170,8 @@ export function MemberRow({
           </div>
         ) : null}
       </div>
+
+      {showSessions && mode === "view" ? <MemberSessions ws={ws} member={member} /> : null}
 
       {notice ? (
         <p className="mt-2 pl-12 text-sm text-emerald-700" role="status">

@@ -20,11 +20,14 @@ export function MembersPanel({
   currentUserId,
   canManage,
   canInvite,
+  canManageSessions = false,
 }: {
   ws: string;
   currentUserId: string;
   /** members.write: change roles, remove. */
   canManage: boolean;
+  /** sessions.manage: see and sign out members' devices. */
+  canManageSessions?: boolean;
   /** invitations.write: invite, list and revoke invitations. */
   canInvite: boolean;
 }) {
@@ -106,6 +109,7 @@ export function MembersPanel({
                   member={member}
                   isSelf={member.user_id === currentUserId}
                   canManage={canManage}
+                  canManageSessions={canManageSessions}
                   onUpdated={replace}
                   onRemoved={() => drop(member.user_id)}
                   onGone={() => {

@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { RequestLookup } from "@/lib/client/admin-types";
 import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
@@ -17,16 +17,27 @@ export function RequestLookupPanel({ ws, initialId }: { ws: string; initialId: s
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function lookUp(requestId: string) {
     setBusy(true);
     const result = await apiFetch<{ request: RequestLookup }>(
-      `/api/v1/workspaces/${ws}/requests/${encodeURIComponent(id.trim())}`,
+      `/api/v1/workspaces/${ws}/requests/${encodeURIComponent(requestId.trim())}`,
     );
     setBusy(false);
     setFound(result.ok ? result.data.request : null);
     setError(result.ok ? null : result);
   }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void lookUp(id);
+  }
+
+  // Opened from a link (`?id=`: an error alert, the audit log): look it up at once.
+  const linked = useRef(initialId.trim());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the id the page was opened with
+  useEffect(() => {
+    if (linked.current) void lookUp(linked.current);
+  }, []);
 
   return (
     <div className="space-y-6">

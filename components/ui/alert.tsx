@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { RequestIdText } from "../request-id-link";
 import { cn } from "./cn";
 
 type Tone = "error" | "warning" | "success" | "info";
@@ -42,7 +43,7 @@ export function Alert({
       {children ? <div className={cn(title && "mt-1")}>{children}</div> : null}
       {requestId ? (
         <p className="mt-2 text-xs opacity-80">
-          {idLabel}: <code className="font-mono select-all">{requestId}</code>
+          {idLabel}: <RequestIdText requestId={requestId} />
         </p>
       ) : null}
       {actions ? <div className="mt-3 flex flex-wrap gap-2">{actions}</div> : null}

@@ -19,7 +19,7 @@ export function microsToDecimal(micros: bigint): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
-function parseInstant(raw: string, what: string, endOfDay: boolean): Date {
+export function parseInstant(raw: string, what: string, endOfDay: boolean): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
   const date = new Date(dateOnly ? `${raw}T00:00:00.000Z` : raw);
   const ok =

@@ -25,6 +25,7 @@ export default async function MembersPage({ params }: { params: Params }) {
         currentUserId={user.userId}
         canManage={canManage}
         canInvite={hasPermission(workspace.roles, "invitations.write")}
+        canManageSessions={hasPermission(workspace.roles, "sessions.manage")}
       />
     </>
   );
