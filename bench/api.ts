@@ -427,7 +427,7 @@ async function probeStatements(
 const statementsPerRequest = (probe: Probe) => probe.statements.reduce((sum, s) => sum + s.calls, 0) / probe.requests;
 
 /** "SELECT … FROM device_sessions", "INSERT INTO request_logs", "BEGIN": a readable name for a statement. */
-function describeStatement(query: string): string {
+export function describeStatement(query: string): string {
   const text = query.replace(/\s+/g, " ").trim();
   const name = (pattern: RegExp) =>
     pattern

@@ -1,22 +1,23 @@
-// `npm run bench [-- --only api|engine] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
+// `npm run bench [-- --only api|engine|conversations] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
 // written to docs/benchmarks.md. Progress goes to stderr.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runApiBench } from "./api";
+import { runConversationBench } from "./conversations";
 import { cleanupAll } from "./lib/cleanup";
 import { readSection, table, writeDocument } from "./lib/doc";
 import { describeMachine } from "./lib/machine";
 import { progress } from "./lib/progress";
 
-const SECTIONS = ["api", "engine"] as const;
+const SECTIONS = ["api", "engine", "conversations"] as const;
 type SectionId = (typeof SECTIONS)[number];
 const DOC = path.join(process.cwd(), "docs", "benchmarks.md");
 
 type EngineModule = { runEngineBench?: (options?: { quick?: boolean }) => Promise<string> };
 
-const usage = "usage: npm run bench -- [--only api|engine] [--quick] [--rebuild | --no-build]";
+const usage = "usage: npm run bench -- [--only api|engine|conversations] [--quick] [--rebuild | --no-build]";
 
 function parse() {
   const { values } = parseArgs({
@@ -60,7 +61,8 @@ function header(machine: ReturnType<typeof describeMachine>, sectionsRun: Sectio
   return `# Benchmarks
 
 Written by \`npm run bench\` (\`bench/run.ts\`); do not edit by hand. Re-run it to refresh these numbers —
-\`--only api|engine\` refreshes one section and keeps the other from its last run, \`--quick\` is a short smoke run.
+\`--only api|engine|conversations\` refreshes one section and keeps the others from their last run, \`--quick\` is a short
+smoke run.
 
 ## How to read these numbers
 
@@ -99,16 +101,19 @@ async function main() {
   const bodies = new Map<SectionId, string>();
   for (const id of sections) {
     progress(`=== section ${id} ===`);
+    const build = { quick: options.quick, rebuild: options.rebuild, noBuild: options.noBuild };
     bodies.set(
       id,
       id === "api"
-        ? await runApiBench({ quick: options.quick, rebuild: options.rebuild, noBuild: options.noBuild })
-        : await engineSection(options.quick),
+        ? await runApiBench(build)
+        : id === "conversations"
+          ? await runConversationBench(build)
+          : await engineSection(options.quick),
     );
   }
+  const titles: Record<SectionId, string> = { api: "API", engine: "Engine", conversations: "Conversations" };
   const kept = (id: SectionId) =>
-    readSection(DOC, id) ??
-    `## ${id === "api" ? "API" : "Engine"}\n\nNot measured yet: run \`npm run bench -- --only ${id}\`.`;
+    readSection(DOC, id) ?? `## ${titles[id]}\n\nNot measured yet: run \`npm run bench -- --only ${id}\`.`;
   writeDocument(
     DOC,
     header(machine, sections, options.quick),

@@ -18,3 +18,28 @@ export const generationRequested = eventType("conversation/generation.requested"
     requestId: z.string().optional(),
   }),
 });
+
+/** An agent run was created (or retried): run it. `engineKey` is unique per engine run of the agent run. */
+export const runRequested = eventType("agent/run.requested", {
+  schema: z.object({
+    workspaceId: z.string().uuid(),
+    runId: z.string().uuid(),
+    engineKey: z.string().min(1),
+    requestId: z.string().optional(),
+  }),
+});
+
+/** Cancel an agent run: matched by the run function's `cancelOn`. */
+export const runCancel = eventType("agent/run.cancel", {
+  schema: z.object({ workspaceId: z.string().uuid(), runId: z.string().uuid() }),
+});
+
+/** A human decided an approval: resumes the run's `waitForEvent`. */
+export const approvalDecided = eventType("agent/approval.decided", {
+  schema: z.object({
+    workspaceId: z.string().uuid(),
+    runId: z.string().uuid(),
+    approvalId: z.string().uuid(),
+    decision: z.enum(["approve", "reject"]),
+  }),
+});

@@ -23,11 +23,12 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /**
- * Starts (or adopts, after a crashed run) the bench cluster with pg_stat_statements preloaded, which the
- * round-trip probe reads. Statement tracking is switched off for the timed phases (`setStatementTracking`).
+ * Starts (or adopts, after a crashed run) a bench cluster (by default the API section's) with
+ * pg_stat_statements preloaded, which the round-trip probes read. Statement tracking is switched off for the timed phases (`setStatementTracking`).
  */
-export async function startBenchCluster(): Promise<BenchCluster> {
-  const start = () => startEmbeddedPostgres({ dataDir: BENCH_PG_DIR, port: BENCH_PG_PORT, log: progress });
+export async function startBenchCluster(options: { dataDir?: string; port?: number } = {}): Promise<BenchCluster> {
+  const dataDir = options.dataDir ?? BENCH_PG_DIR;
+  const start = () => startEmbeddedPostgres({ dataDir, port: options.port ?? BENCH_PG_PORT, log: progress });
   let server = await start();
   const preloaded = await withClient(server.adminUrl, async (client) => {
     const { rows } = await client.query<{ shared_preload_libraries: string }>("SHOW shared_preload_libraries");
@@ -44,8 +45,8 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   await setStatementTracking(server.adminUrl, false);
   return {
     ...server,
-    dataDir: BENCH_PG_DIR,
-    postmasterPid: () => Number(readFileSync(path.join(BENCH_PG_DIR, "postmaster.pid"), "utf8").split("\n")[0]),
+    dataDir,
+    postmasterPid: () => Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]),
   };
 }
 

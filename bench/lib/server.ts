@@ -11,7 +11,16 @@ export const BENCH_LOG_DIR = path.join(process.cwd(), ".holdfast", "bench");
 
 const NEXT_BIN = path.join(process.cwd(), "node_modules", ".bin", "next");
 // What a production build is made of; a newer file here means the build is stale.
-const BUILD_INPUTS = ["app", "lib", "proxy.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const BUILD_INPUTS = [
+  "app",
+  "lib",
+  "components",
+  "inngest",
+  "proxy.ts",
+  "next.config.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;

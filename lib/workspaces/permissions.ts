@@ -15,6 +15,11 @@ export const PERMISSIONS = [
   "prompts.read",
   "prompts.write",
   "requests.read",
+  "sessions.manage",
+  "runs.read",
+  "runs.write",
+  "runs.admin",
+  "approvals.decide",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -22,7 +27,16 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ["member", "admin", "billing_owner"] as const satisfies readonly Role[];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  member: ["workspace.read", "members.read", "conversations.read", "conversations.write", "prompts.read"],
+  member: [
+    "workspace.read",
+    "members.read",
+    "conversations.read",
+    "conversations.write",
+    "prompts.read",
+    "runs.read",
+    "runs.write",
+    "approvals.decide",
+  ],
   admin: PERMISSIONS,
   billing_owner: ["workspace.read", "members.read", "usage.read"],
 };

@@ -43,7 +43,7 @@ async function created(response: Response, what: string) {
 }
 
 /** How to make, inside world `w`, an object for each path parameter name. One entry per new kind of id. */
-export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
+export const PARAM_FIXTURES: Record<string, (w: World, resolved?: Record<string, string>) => Promise<string>> = {
   ws: async (w) => w.slug,
   userId: async (w) => (await createPersona({ workspace: w.slug, roles: ["member"] })).userId,
   tokenId: async (w) => {
@@ -126,6 +126,55 @@ export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
     const name = await w.param("name");
     return (await created(await ownerApi(w, `/prompts/${name}/versions/1`), "version")).prompt_version.id;
   },
+  // A live device session of the member named by {userId} (the one resolved just before it in the same path, or
+  // the world's shared one), so that revoking it really signs that member out.
+  sessionId: async (w, resolved) => {
+    const userId = resolved?.userId ?? (await w.param("userId"));
+    const session = await db().deviceSession.create({
+      data: { userId, deviceLabel: "Fixture device", absoluteExpiresAt: new Date(Date.now() + 24 * 3600_000) },
+    });
+    return session.id;
+  },
+  // A run waiting for an approval: at rest (no background work changes it) until someone decides or cancels.
+  runId: async (w) => {
+    const response = await ownerApi(w, "/runs", {
+      method: "POST",
+      headers: { "idempotency-key": idempotencyKey("fixture") },
+      body: JSON.stringify({
+        agent: "operations",
+        goal: "fixture run",
+        constraints: { require_approval: ["write_local"] },
+        // Always asks, whatever the disk of the world looks like by now.
+        offline_plan: '1. clean_logs {"olderThanDays": 7}',
+      }),
+    });
+    const runId = (await created(response, "runId")).run.id as string;
+    await waitForRunStatus(runId, ["waiting_approval"]);
+    return runId;
+  },
+  // The pending approval of the run named by {runId} (resolved just before it in the same path, or the shared one).
+  approvalId: async (w, resolved) => {
+    const runId = resolved?.runId ?? (await w.param("runId"));
+    const approval = await db().agentApproval.findFirst({ where: { runId, status: "pending" } });
+    expect(approval, `run ${runId} waits for an approval`).toBeTruthy();
+    return approval?.id as string;
+  },
+  // A run that failed (loop detection stops a looping offline plan): what POST …/retry needs.
+  failedRunId: async (w) => {
+    const response = await ownerApi(w, "/runs", {
+      method: "POST",
+      headers: { "idempotency-key": idempotencyKey("fixture") },
+      body: JSON.stringify({
+        agent: "operations",
+        goal: "fixture loop",
+        constraints: { require_approval: [] },
+        offline_plan: "1. check_disk {} repeat",
+      }),
+    });
+    const runId = (await created(response, "failedRunId")).run.id as string;
+    await waitForRunStatus(runId, ["failed"]);
+    return runId;
+  },
   // A request this world's owner made (request logs are written just after the response: wait for the row).
   requestId: async (w) => {
     const requestId = `fixture-${randomBytes(8).toString("hex")}`;
@@ -138,6 +187,24 @@ export const PARAM_FIXTURES: Record<string, (w: World) => Promise<string>> = {
     throw new Error(`request ${requestId} was never logged`);
   },
 };
+
+/** Routes whose path parameter needs an object in a particular state: route key → {param: fixture name}. */
+export const ROUTE_PARAM_FIXTURES: Record<string, Record<string, string>> = {
+  "POST /api/v1/workspaces/{ws}/runs/{runId}/retry": { runId: "failedRunId" },
+  // A finished run's stream ends (with `end`); a waiting run's stays open.
+  "GET /api/v1/workspaces/{ws}/runs/{runId}/events": { runId: "failedRunId" },
+};
+
+/** Waits (by asking the database) until run `runId` is in one of `statuses`. */
+export async function waitForRunStatus(runId: string, statuses: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db().agentRun.findUnique({ where: { id: runId }, select: { status: true } });
+    if (run && statuses.includes(run.status)) return;
+    if (Date.now() > deadline) throw new Error(`run ${runId} is ${run?.status}, not ${statuses.join("|")}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 /**
  * A valid body per route (keyed `METHOD template`), so that a request a check should refuse would really change
@@ -152,6 +219,8 @@ export const BODY_FIXTURES: Record<string, () => unknown> = {
   "POST /api/v1/workspaces/{ws}/tokens": () => ({ name: "probe", roles: ["admin"] }),
   "PATCH /api/v1/workspaces/{ws}/conversations/{conversationId}": () => ({ title: "renamed by a probe" }),
   "POST /api/v1/workspaces/{ws}/conversations/{conversationId}/messages": () => ({ content: "a probe" }),
+  "POST /api/v1/workspaces/{ws}/runs": () => ({ agent: "operations", goal: "a probe run", dry_run: true }),
+  "POST /api/v1/workspaces/{ws}/runs/{runId}/approvals/{approvalId}": () => ({ decision: "approve", note: "probe" }),
   "POST /api/v1/workspaces": () => ({ name: "probe", slug: uniqueSlug("probe") }),
   "POST /api/v1/signup": () => ({ email: uniqueEmail("signup"), name: "Probe", password: "a-long-enough-password" }),
   "POST /api/v1/me/password": () => ({ current_password: "x", new_password: "a-long-enough-password" }),
@@ -168,17 +237,23 @@ export function validBody(route: DiscoveredRoute): string | undefined {
 }
 
 /**
- * Waits until background work a request may have started in `w` is over (today: generations), by asking the
+ * Waits until background work a request may have started in `w` is over (generations; runs until they end or
+ * wait for an undecided approval), by asking the
  * database, not by guessing a duration.
  */
 export async function settle(w: World, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await db().$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM generations
-      WHERE workspace_id = ${w.id}::uuid AND status NOT IN ('succeeded', 'failed', 'canceled', 'timed_out')`;
+      SELECT (SELECT count(*)::int FROM generations
+              WHERE workspace_id = ${w.id}::uuid AND status NOT IN ('succeeded', 'failed', 'canceled', 'timed_out'))
+           + (SELECT count(*)::int FROM agent_runs r
+              WHERE r.workspace_id = ${w.id}::uuid
+                AND (r.status IN ('queued', 'running')
+                     OR (r.status = 'waiting_approval' AND NOT EXISTS (
+                           SELECT 1 FROM agent_approvals a WHERE a.run_id = r.id AND a.status = 'pending')))) AS n`;
     if (!row?.n) return;
-    if (Date.now() > deadline) throw new Error(`generations of ${w.slug} still running after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`generations or runs of ${w.slug} still running after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -232,10 +307,12 @@ export async function prepare(
   const values: Record<string, string> = {};
   const own: Record<string, string> = {};
   for (const name of route.params) {
-    const fixture = PARAM_FIXTURES[name];
+    const fixtureName = ROUTE_PARAM_FIXTURES[route.key]?.[name] ?? name;
+    const fixture = PARAM_FIXTURES[fixtureName];
     if (!fixture) continue; // fillPath names the missing fixture
     const world = options.objectsOf(name);
-    own[name] = name !== "ws" && options.freshObjects ? await fixture(world) : await world.param(name);
+    own[name] =
+      name !== "ws" && options.freshObjects ? await fixture(world, { ...own }) : await world.param(fixtureName);
     values[name] = name === "ws" ? options.ws : (own[name] as string);
   }
   const path = fillPath(route.template, values, PARAM_TABLE);

@@ -1,0 +1,31 @@
+// GET/POST /api/v1/workspaces/{ws}/runs — list runs (?status=&agent=&cursor=); start an agent run [idem]
+import { createRun, listRuns, presentRun } from "@/lib/agents/runs";
+import { createRunSchema, listRunsQuerySchema } from "@/lib/agents/schemas";
+import { relayOutboxSoon } from "@/lib/events/outbox";
+import { ApiError } from "@/lib/http/errors";
+import { readPageParams } from "@/lib/http/pagination";
+import { withWorkspace } from "@/lib/http/route";
+
+export const GET = withWorkspace(
+  async ({ db, workspace, request }) => {
+    const query = listRunsQuerySchema.safeParse({
+      status: request.nextUrl.searchParams.get("status") ?? undefined,
+      agent: request.nextUrl.searchParams.get("agent") ?? undefined,
+    });
+    if (!query.success) throw new ApiError("validation", "invalid_query", "status or agent is not valid");
+    return {
+      status: 200,
+      body: await listRuns(db, { workspaceId: workspace.id, ...query.data, ...readPageParams(request.nextUrl) }),
+    };
+  },
+  { permission: "runs.read" },
+);
+
+export const POST = withWorkspace(
+  async ({ db, workspace, actor, body, requestId, afterCommit }) => {
+    const run = await createRun(db, { workspaceId: workspace.id, actor, requestId, body });
+    afterCommit(() => relayOutboxSoon(requestId));
+    return { status: 202, body: { run: presentRun(run) } };
+  },
+  { permission: "runs.write", body: createRunSchema, idempotent: true },
+);

@@ -1,0 +1,25 @@
+import { CHUNK_CHANNEL } from "@/lib/conversations/generations";
+import type { DbClient, Prisma } from "@/lib/db";
+import { notFound } from "@/lib/http/errors";
+
+export type RunEventKind = "status" | "step" | "approval" | "state" | "end";
+export type NewRunEvent = { kind: RunEventKind; data: Prisma.InputJsonValue };
+
+/**
+ * Appends events to a run's stream after its last seq and wakes stream readers (the chunk listener's channel:
+ * its payload is the stream's id, and run ids never collide with generation ids). Call it in a transaction.
+ */
+export async function appendRunEvents(db: DbClient, runId: string, events: NewRunEvent[]): Promise<number> {
+  const [row] = await db.$queryRaw<{ last_event_seq: number }[]>`
+    UPDATE agent_runs SET last_event_seq = last_event_seq + ${events.length}, updated_at = now()
+    WHERE id = ${runId}::uuid RETURNING last_event_seq`;
+  if (!row) throw notFound("run");
+  if (events.length > 0) {
+    const first = row.last_event_seq - events.length + 1;
+    await db.agentRunEvent.createMany({
+      data: events.map((event, index) => ({ runId, seq: first + index, kind: event.kind, data: event.data })),
+    });
+    await db.$executeRaw`SELECT pg_notify(${CHUNK_CHANNEL}, ${runId})`;
+  }
+  return row.last_event_seq;
+}
