@@ -30,6 +30,9 @@ export async function streamRunEvents(input: {
       const current = await db().agentRun.findUniqueOrThrow({ where: { id: run.id } });
       return !isActiveRun(current.status) && current.lastEventSeq <= after;
     },
-    wait: (signal) => chunkListener().waitForChunks(run.id, POLL_MS, signal),
+    watch: () => {
+      const watch = chunkListener().watch(run.id);
+      return { wait: (signal) => watch.wait(POLL_MS, signal), close: watch.close };
+    },
   });
 }

@@ -5,8 +5,15 @@ import { CHUNK_CHANNEL } from "./generations";
 
 type Waiter = () => void;
 
+/** A subscription to one stream's notifications, opened before its first read so none can slip between. */
+export type StreamWatch = {
+  /** Returns at once if a notification came since the last call; otherwise on the next one, or after `timeoutMs`. */
+  wait: (timeoutMs: number, signal: AbortSignal) => Promise<void>;
+  close: () => void;
+};
+
 /**
- * One LISTEN connection per web process, fanned out to every stream waiting on a generation. A missed
+ * One LISTEN connection per web process, fanned out to every stream watching a generation or a run. A missed
  * notification only delays a reader until its poll timeout: the database, not this listener, is the truth.
  */
 class ChunkListener {
@@ -14,22 +21,42 @@ class ChunkListener {
   private connecting: Promise<void> | null = null;
   private readonly waiters = new Map<string, Set<Waiter>>();
 
-  async waitForChunks(generationId: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    await this.connect().catch((error: unknown) => log("warn", "chunk_listener.connect_failed", { error }));
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        this.waiters.get(generationId)?.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener("abort", done, { once: true });
-      const set = this.waiters.get(generationId) ?? new Set<Waiter>();
-      set.add(done);
-      this.waiters.set(generationId, set);
-    });
-    if (this.waiters.get(generationId)?.size === 0) this.waiters.delete(generationId);
+  watch(key: string): StreamWatch {
+    let notified = false;
+    let wake: (() => void) | null = null;
+    const onNotify: Waiter = () => {
+      notified = true;
+      wake?.();
+    };
+    const set = this.waiters.get(key) ?? new Set<Waiter>();
+    set.add(onNotify);
+    this.waiters.set(key, set);
+    const connected = this.connect().catch((error: unknown) => log("warn", "chunk_listener.connect_failed", { error }));
+    return {
+      wait: async (timeoutMs, signal) => {
+        await connected;
+        if (notified || signal.aborted) {
+          notified = false;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            wake = null;
+            resolve();
+          };
+          const timer = setTimeout(done, timeoutMs);
+          signal.addEventListener("abort", done, { once: true });
+          wake = done;
+        });
+        notified = false;
+      },
+      close: () => {
+        set.delete(onNotify);
+        if (set.size === 0) this.waiters.delete(key);
+      },
+    };
   }
 
   private connect(): Promise<void> {

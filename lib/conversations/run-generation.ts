@@ -131,7 +131,7 @@ export async function streamReply(generationId: string, attempt: number): Promis
         }
         if (!delta) continue;
         text += delta;
-        await writer.push(delta);
+        writer.push(delta);
       } else if (event.type === "finish") {
         await writer.flush();
         return {
@@ -274,37 +274,64 @@ async function persistedText(generationId: string): Promise<string> {
   return deltas.map((chunk) => (chunk.data as { text: string }).text).join("");
 }
 
-/** Buffers deltas and persists them in batches; reports a cancel seen while writing. */
+/**
+ * Persists deltas in batches without holding up the provider read: at most one write is in flight, text that
+ * arrives meanwhile joins the next batch, and a timer flushes a quiet buffer after FLUSH_MS. The slower the
+ * database, the larger the batches — never one transaction per token. Reports a cancel seen while writing.
+ */
 class ChunkWriter {
   private buffer = "";
-  private lastFlush = Date.now();
+  private inFlight: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private failure: unknown = null;
 
   constructor(
     private readonly generationId: string,
     private readonly onCancel: () => void,
   ) {}
 
-  async push(delta: string) {
+  push(delta: string) {
+    if (this.failure) throw this.failure;
     this.buffer += delta;
-    if (this.buffer.length >= FLUSH_CHARS || Date.now() - this.lastFlush >= FLUSH_MS) await this.flush();
+    if (this.buffer.length >= FLUSH_CHARS) this.startWrite();
+    else this.timer ??= setTimeout(() => this.startWrite(), FLUSH_MS);
   }
 
+  /** Waits until everything pushed so far is persisted. */
   async flush() {
-    this.lastFlush = Date.now();
-    if (!this.buffer) return;
+    while ((this.inFlight || this.buffer) && !this.failure) {
+      this.startWrite();
+      await this.inFlight;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private startWrite() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.inFlight || !this.buffer || this.failure) return;
     const text = this.buffer;
     this.buffer = "";
     // One transaction: a kill between allocating the seq and inserting the chunk must not leave a gap.
-    const { cancelRequested } = await db().$transaction((tx) =>
-      appendChunks(tx, this.generationId, [{ kind: "delta", data: { text } }]),
-    );
-    if (cancelRequested) this.onCancel();
+    this.inFlight = db()
+      .$transaction((tx) => appendChunks(tx, this.generationId, [{ kind: "delta", data: { text } }]))
+      .then(({ cancelRequested }) => {
+        if (cancelRequested) this.onCancel();
+      })
+      .catch((error: unknown) => {
+        this.failure = error;
+      })
+      .finally(() => {
+        this.inFlight = null;
+        if (this.buffer) this.timer ??= setTimeout(() => this.startWrite(), FLUSH_MS);
+      });
   }
 }
 
 /** Aborts the model call when a cancel is requested, even while the provider sends nothing. */
 function watchForCancel(generationId: string, abort: AbortController) {
   const stopped = new AbortController();
+  const watch = chunkListener().watch(generationId);
   void (async () => {
     while (!stopped.signal.aborted && !abort.signal.aborted) {
       const row = await db().generation.findUnique({
@@ -315,8 +342,10 @@ function watchForCancel(generationId: string, abort: AbortController) {
         abort.abort();
         return;
       }
-      await chunkListener().waitForChunks(generationId, CANCEL_POLL_MS, stopped.signal);
+      await watch.wait(CANCEL_POLL_MS, stopped.signal);
     }
-  })().catch((error: unknown) => log("warn", "generation.cancel_watch_failed", { generation_id: generationId, error }));
+  })()
+    .catch((error: unknown) => log("warn", "generation.cancel_watch_failed", { generation_id: generationId, error }))
+    .finally(watch.close);
   return { stop: () => stopped.abort() };
 }

@@ -5,7 +5,7 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * SSE over events persisted with a per-stream seq (API.md "Streams"): replays those after `afterSeq`, then
- * follows new ones (`wait` returns when some may have arrived, or after a poll interval) until an `end` event,
+ * follows new ones (the watch wakes it when some may have arrived, or after a poll interval) until an `end` event,
  * or until `isFinished(after)` says nothing more will come. Watching never starts or restarts any work.
  */
 export function persistedEventStream(input: {
@@ -14,7 +14,8 @@ export function persistedEventStream(input: {
   read: (afterSeq: number) => Promise<PersistedEvent[]>;
   pageSize: number;
   isFinished: (afterSeq: number) => Promise<boolean>;
-  wait: (signal: AbortSignal) => Promise<void>;
+  /** Opened before the first read, so that an event appended between a read and the wait is never missed. */
+  watch: () => { wait: (signal: AbortSignal) => Promise<void>; close: () => void };
 }): Response {
   const encoder = new TextEncoder();
   const abort = new AbortController();
@@ -27,6 +28,7 @@ export function persistedEventStream(input: {
         controller.enqueue(encoder.encode(text));
         lastWrite = Date.now();
       };
+      const watch = input.watch();
       try {
         write("retry: 1000\n\n");
         while (!abort.signal.aborted) {
@@ -38,13 +40,14 @@ export function persistedEventStream(input: {
           }
           if (events.length === input.pageSize) continue;
           if (await input.isFinished(after)) return;
-          await input.wait(abort.signal);
+          await watch.wait(abort.signal);
           if (Date.now() - lastWrite > HEARTBEAT_MS) write(": keep-alive\n\n");
         }
       } catch (error) {
         if (!abort.signal.aborted) controller.error(error);
         return;
       } finally {
+        watch.close();
         try {
           controller.close();
         } catch {
