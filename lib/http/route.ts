@@ -49,7 +49,7 @@ export type WorkspaceContext<Body> = BaseContext<Body> & {
   /** Inside the idempotency transaction for [idem] routes; the shared client otherwise. */
   db: DbClient;
   transaction: Transact;
-  /** Work to do once the request's writes are committed (e.g. relaying outbox events); skipped on failure. */
+  /** Work to do after the request's writes are committed and its response sent (e.g. relaying outbox events). */
   afterCommit: (work: () => Promise<void>) => void;
   actor: Actor;
   workspace: WorkspaceRef;
@@ -122,7 +122,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     };
     if (!idempotencyKey) {
       const result = await handler({ ...ctx, db: db(), transaction: rootTransaction });
-      await runCommittedWork(committedWork, trace);
+      after(() => runCommittedWork(committedWork, trace));
       return result;
     }
 
@@ -143,7 +143,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
       },
       (error) => errorResult(toApiError(logIfUnexpected(error, trace)), base.requestId),
     );
-    if (handlerSucceeded) await runCommittedWork(committedWork, trace);
+    if (handlerSucceeded) after(() => runCommittedWork(committedWork, trace));
     const headers = { ...result.headers, ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}) };
     return jsonResponse({ status: result.status, headers }, result.body);
   });
@@ -151,7 +151,10 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
 
 type Trace = { route: string; actor?: Actor; workspaceId?: string };
 
-/** After-commit work never fails the request: what it does must also be retried elsewhere (e.g. the outbox relay). */
+/**
+ * After-commit work runs once the response is sent (`after`), so it never delays or fails the request: what it does
+ * must also be retried elsewhere (e.g. the outbox relay cron).
+ */
 async function runCommittedWork(work: (() => Promise<void>)[], trace: Trace) {
   for (const item of work) {
     await item().catch((error: unknown) => log("warn", "after_commit.failed", { route: trace.route, error }));
