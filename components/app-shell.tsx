@@ -16,6 +16,9 @@ const sectionsOf = (slug: string, roles: Role[]) => [
   { href: `/w/${slug}`, label: "Overview", exact: true },
   { href: `/w/${slug}/chat`, label: "Chat", exact: false },
   { href: `/w/${slug}/members`, label: "Members", exact: false },
+  ...(roles.includes("admin") || roles.includes("member")
+    ? [{ href: `/w/${slug}/runs`, label: "Runs", exact: false }]
+    : []),
   ...(roles.includes("admin") ? [{ href: `/w/${slug}/tokens`, label: "API tokens", exact: false }] : []),
   ...(roles.includes("admin") || roles.includes("member")
     ? [{ href: `/w/${slug}/prompts`, label: "Prompts", exact: false }]

@@ -1,0 +1,169 @@
+// The shapes of API.md "Agent runs" as the UI reads them (lib/agents/runs.ts `presentRun`, `listSteps`, …).
+
+export type RunStatus = "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "canceled" | "timed_out";
+export const RUN_STATUSES: RunStatus[] = [
+  "queued",
+  "running",
+  "waiting_approval",
+  "succeeded",
+  "failed",
+  "canceled",
+  "timed_out",
+];
+export const isActiveStatus = (status: string) => ["queued", "running", "waiting_approval"].includes(status);
+
+export type Risk = "read" | "write_local" | "external_action";
+export const RISKS: Risk[] = ["read", "write_local", "external_action"];
+
+export type Budget = {
+  max_steps: number;
+  max_wall_time_ms: number;
+  max_llm_tokens: number;
+  max_cost: number;
+  max_artifact_bytes_in_context?: number;
+};
+
+export type AgentTool = { name: string; description: string; risk: Risk; timeout_ms: number };
+export type Agent = {
+  name: string;
+  description: string;
+  prompt_version: string;
+  tools: AgentTool[];
+  default_budget: Budget;
+  default_constraints: { require_approval: Risk[] };
+};
+
+export type RunFact = { key: string; value: unknown; source: string };
+export type RunState = {
+  goal: string;
+  constraints: { require_approval: Risk[] };
+  budget: Budget;
+  plan: string[];
+  known_facts: RunFact[];
+  open_questions: string[];
+  artifacts: { id: string; type: string; summary: string; bytes: number }[];
+  risk_flags: { code: string; message: string; step: number }[];
+};
+
+export type RunError = { type: string; code: string | null; message: string | null };
+
+export type Run = {
+  id: string;
+  agent: string;
+  goal: string;
+  status: RunStatus;
+  progress: number;
+  state: RunState;
+  budget: Budget;
+  constraints: { require_approval: Risk[] };
+  usage: { steps: number; llm_tokens: number; cost_micros: number; reserved_tokens: number };
+  attempts: number;
+  error?: RunError;
+  result: unknown;
+  dry_run: boolean;
+  model: string | null;
+  prompt_version: string | null;
+  version: number;
+  last_event_seq: number;
+  steps_count: number;
+  deadline_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type RunStep = {
+  id: string;
+  number: number;
+  kind: "model" | "tool";
+  status: string;
+  reasoning_summary: string | null;
+  tools_considered: unknown;
+  tool_chosen: string | null;
+  params: unknown;
+  result: unknown;
+  artifact_ref: string | null;
+  error: unknown;
+  duration_ms: number | null;
+  tokens: { input: number | null; output: number | null };
+  cost_micros: number;
+  model: string | null;
+  prompt_version: string | null;
+  seed: number | null;
+  temperature: number | null;
+  state_patch: unknown[];
+  created_at: string;
+};
+
+export type Approval = {
+  id: string;
+  run_id: string;
+  step: number;
+  tool: string;
+  risk: Risk;
+  params: unknown;
+  status: "pending" | "approved" | "rejected" | "expired";
+  decided_by: string | null;
+  decided_at: string | null;
+  note: string | null;
+  expires_at: string;
+  created_at: string;
+};
+
+export type LedgerEntry = {
+  id: string;
+  run_id: string | null;
+  key: string;
+  tool: string;
+  risk: Risk;
+  status: "pending" | "performed" | "failed" | "in_doubt" | "dry_run";
+  params: unknown;
+  result: unknown;
+  error: unknown;
+  attempts: number;
+  dry_run: boolean;
+  performed_at: string | null;
+  created_at: string;
+};
+
+export type Page<T> = { data: T[]; next_cursor: string | null };
+
+export const STATUS_LABELS: Record<RunStatus, string> = {
+  queued: "Queued",
+  running: "Running",
+  waiting_approval: "Waiting for approval",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  canceled: "Canceled",
+  timed_out: "Timed out",
+};
+
+export const RISK_LABELS: Record<Risk, string> = {
+  read: "Read",
+  write_local: "Write (local)",
+  external_action: "External action",
+};
+
+/** Micro-dollars as dollars: `$0.0123`. */
+export function formatMicros(micros: number): string {
+  const dollars = micros / 1_000_000;
+  return `$${dollars < 1 ? dollars.toFixed(4) : dollars.toFixed(2)}`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
+/** A compact JSON rendering for params and results. */
+export function json(value: unknown): string {
+  if (value === undefined || value === null) return "—";
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return String(value);
+  }
+}
