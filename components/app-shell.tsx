@@ -68,14 +68,14 @@ export function AppShell({
             /
           </span>
           <WorkspaceSwitcher workspaces={workspaces} current={current} />
-          <nav aria-label="Workspace" className="ml-2 hidden items-center gap-1 md:flex">
+          <nav aria-label="Workspace" className="ml-2 hidden min-w-0 items-center gap-0.5 overflow-x-auto md:flex">
             {sections.map((section) => (
               <Link
                 key={section.href}
                 href={section.href}
                 aria-current={isActive(section.href, section.exact) ? "page" : undefined}
                 className={cn(
-                  "rounded-lg px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
+                  "whitespace-nowrap rounded-lg px-2.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
                   isActive(section.href, section.exact)
                     ? "bg-slate-100 text-slate-900"
                     : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
