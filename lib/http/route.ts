@@ -1,4 +1,5 @@
-import { after, type NextRequest } from "next/server";
+// Renamed: Biome takes a bare `after(...)` for a test hook.
+import { after as afterResponse, type NextRequest } from "next/server";
 import { decode } from "next-auth/jwt";
 import type { z } from "zod";
 import { findActiveToken } from "@/lib/auth/api-tokens";
@@ -122,7 +123,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     };
     if (!idempotencyKey) {
       const result = await handler({ ...ctx, db: db(), transaction: rootTransaction });
-      after(() => runCommittedWork(committedWork, trace));
+      afterResponse(() => runCommittedWork(committedWork, trace));
       return result;
     }
 
@@ -143,7 +144,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
       },
       (error) => errorResult(toApiError(logIfUnexpected(error, trace)), base.requestId),
     );
-    if (handlerSucceeded) after(() => runCommittedWork(committedWork, trace));
+    if (handlerSucceeded) afterResponse(() => runCommittedWork(committedWork, trace));
     const headers = { ...result.headers, ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}) };
     return jsonResponse({ status: result.status, headers }, result.body);
   });
@@ -183,7 +184,7 @@ function describe(
     response.headers.set(REQUEST_ID_HEADER, requestId);
     const durationMs = Math.round(performance.now() - started);
     // The request log is written after the response is sent: it costs the caller no round trip.
-    after(() => recordRequest(request, response.status, durationMs, requestId, trace, errorCode));
+    afterResponse(() => recordRequest(request, response.status, durationMs, requestId, trace, errorCode));
     return response;
   };
   return Object.assign(handler, { meta });
