@@ -1,9 +1,10 @@
-// `npm run bench [-- --only api|engine|conversations] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
+// `npm run bench [-- --only api|engine|conversations|agents] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
 // written to docs/benchmarks.md. Progress goes to stderr.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { runAgentBench } from "./agents";
 import { runApiBench } from "./api";
 import { runConversationBench } from "./conversations";
 import { cleanupAll } from "./lib/cleanup";
@@ -11,13 +12,13 @@ import { readSection, table, writeDocument } from "./lib/doc";
 import { describeMachine } from "./lib/machine";
 import { progress } from "./lib/progress";
 
-const SECTIONS = ["api", "engine", "conversations"] as const;
+const SECTIONS = ["api", "engine", "conversations", "agents"] as const;
 type SectionId = (typeof SECTIONS)[number];
 const DOC = path.join(process.cwd(), "docs", "benchmarks.md");
 
 type EngineModule = { runEngineBench?: (options?: { quick?: boolean }) => Promise<string> };
 
-const usage = "usage: npm run bench -- [--only api|engine|conversations] [--quick] [--rebuild | --no-build]";
+const usage = "usage: npm run bench -- [--only api|engine|conversations|agents] [--quick] [--rebuild | --no-build]";
 
 function parse() {
   const { values } = parseArgs({
@@ -61,7 +62,7 @@ function header(machine: ReturnType<typeof describeMachine>, sectionsRun: Sectio
   return `# Benchmarks
 
 Written by \`npm run bench\` (\`bench/run.ts\`); do not edit by hand. Re-run it to refresh these numbers —
-\`--only api|engine|conversations\` refreshes one section and keeps the others from their last run, \`--quick\` is a short
+\`--only api|engine|conversations|agents\` refreshes one section and keeps the others from their last run, \`--quick\` is a short
 smoke run.
 
 ## How to read these numbers
@@ -108,10 +109,17 @@ async function main() {
         ? await runApiBench(build)
         : id === "conversations"
           ? await runConversationBench(build)
-          : await engineSection(options.quick),
+          : id === "agents"
+            ? await runAgentBench(build)
+            : await engineSection(options.quick),
     );
   }
-  const titles: Record<SectionId, string> = { api: "API", engine: "Engine", conversations: "Conversations" };
+  const titles: Record<SectionId, string> = {
+    api: "API",
+    engine: "Engine",
+    conversations: "Conversations",
+    agents: "Agents",
+  };
   const kept = (id: SectionId) =>
     readSection(DOC, id) ?? `## ${titles[id]}\n\nNot measured yet: run \`npm run bench -- --only ${id}\`.`;
   writeDocument(

@@ -1,5 +1,5 @@
 // run-agent — one agent run: each model turn and each tool call is its own memoized step; approvals wait durably
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { RetryAfterError } from "inngest";
 import {
   failRun,
   modelTurn,
@@ -11,19 +11,31 @@ import {
 } from "@/lib/agents/execute";
 import { APPROVAL_DECIDED, RUN_CANCEL } from "@/lib/agents/schemas";
 import { isProviderError } from "@/lib/ai/errors";
+import { ApiError } from "@/lib/http/errors";
 import { inngest } from "../client";
 import { runRequested } from "../events";
 
 /** Far more than any budget allows; a guard against a bug turning into an endless function. */
 const MAX_LOOP = 1_000;
 
-async function classified<T>(work: () => Promise<T>): Promise<T> {
+type Stop = { kind: "stop"; status: string };
+
+/**
+ * Runs a step body and classifies what it throws. A normalized failure (`ApiError`: provider errors, tool errors)
+ * that will not be retried — non-retriable, or on the step's last attempt — ends the run here, with its real
+ * reason: `onFailure` only sees a deserialized error, which has lost `type` and `code`. Anything else is thrown
+ * for the engine to retry (`RetryAfterError` when the provider said when).
+ */
+async function classified<T>(runId: string, finalAttempt: boolean, work: () => Promise<T>): Promise<T | Stop> {
   try {
     return await work();
   } catch (error) {
-    if (!isProviderError(error)) throw error;
-    if (!error.retriable) throw new NonRetriableError(error.message, { cause: error });
-    if (error.retryAfterMs !== undefined)
+    const retriable = error instanceof ApiError && (error as ApiError & { retriable?: boolean }).retriable !== false;
+    if (error instanceof ApiError && (finalAttempt || !retriable)) {
+      await failRun(runId, error);
+      return { kind: "stop", status: "failed" };
+    }
+    if (isProviderError(error) && error.retryAfterMs !== undefined)
       throw new RetryAfterError(error.message, error.retryAfterMs, { cause: error });
     throw error;
   }
@@ -41,8 +53,9 @@ export const runAgent = inngest.createFunction(
       await failRun(event.data.event.data.runId, error);
     },
   },
-  async ({ event, step }) => {
+  async ({ event, step, attempt, maxAttempts }) => {
     const { runId } = event.data;
+    const finalAttempt = attempt + 1 >= (maxAttempts ?? 5);
     const started = await step.run("start", () => startRun(runId));
     if (!started.proceed) return { runId, status: "skipped" };
     let pending: PendingTool | null = started.pending;
@@ -50,7 +63,9 @@ export const runAgent = inngest.createFunction(
     for (let guard = 0; guard < MAX_LOOP; guard++) {
       if (!pending) {
         const turnNumber = number;
-        const turn = await step.run(`model-${turnNumber}`, () => classified(() => modelTurn(runId, turnNumber)));
+        const turn = await step.run(`model-${turnNumber}`, () =>
+          classified(runId, finalAttempt, () => modelTurn(runId, turnNumber)),
+        );
         if (turn.kind === "stop") return { runId, status: turn.status };
         pending = turn.tool;
       }
@@ -72,7 +87,9 @@ export const runAgent = inngest.createFunction(
         approval = { status: resolved.status };
       }
       const decided = approval;
-      const outcome = await step.run(`tool-${call.number}`, () => toolStep(runId, call, decided));
+      const outcome = await step.run(`tool-${call.number}`, () =>
+        classified(runId, finalAttempt, () => toolStep(runId, call, decided)),
+      );
       if (outcome.kind === "stop") return { runId, status: outcome.status };
       number = call.number + 1;
       pending = null;

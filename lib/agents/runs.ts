@@ -2,7 +2,7 @@ import { DEFAULT_AGENT_PARAMS } from "@/lib/ai/models";
 import { OfflinePlanError, parseOfflinePlan } from "@/lib/ai/offline-plan";
 import { resolveModel } from "@/lib/ai/providers";
 import { recordAudit } from "@/lib/audit/record-audit";
-import type { DbClient, Prisma } from "@/lib/db";
+import type { Database, DbClient, Prisma } from "@/lib/db";
 import type { AgentRun } from "@/lib/db/generated/client.ts";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { ApiError, notFound } from "@/lib/http/errors";
@@ -439,3 +439,37 @@ export async function rerunRun(
 }
 
 export { isActiveRun };
+
+/**
+ * The sweeper: active runs whose deadline passed more than `graceMs` ago end `timed_out`. Every step checks the
+ * deadline itself; this catches the runs no step is left to notice (an engine run lost before `start`, an engine
+ * down past the deadline). Guarded like every terminal transition (`finishRun`), so racing a step is harmless.
+ * Called every minute by the `sweep-agent-runs` function.
+ */
+export async function sweepOverdueRuns(
+  client: Pick<Database, "$queryRaw" | "$transaction">,
+  options: { graceMs?: number; limit?: number } = {},
+): Promise<string[]> {
+  const graceSeconds = (options.graceMs ?? 10_000) / 1000;
+  const rows = await client.$queryRaw<{ id: string }[]>`
+    SELECT id FROM agent_runs
+    WHERE status IN ('queued', 'running', 'waiting_approval')
+      AND deadline_at < now() - make_interval(secs => ${graceSeconds}::double precision)
+    ORDER BY deadline_at LIMIT ${options.limit ?? 500}`;
+  const swept: string[] = [];
+  for (const row of rows) {
+    const finished = await client.$transaction((tx) =>
+      finishRun(tx, {
+        runId: row.id,
+        status: "timed_out",
+        error: {
+          type: "timeout",
+          code: "run_deadline_exceeded",
+          message: "the run passed its deadline (swept: no step was left to notice it)",
+        },
+      }),
+    );
+    if (finished) swept.push(row.id);
+  }
+  return swept;
+}

@@ -11,13 +11,22 @@ const slugOf = (title: string) =>
     .replace(/^-|-$/g, "")
     .slice(0, 60) || "summary";
 
+/**
+ * `fetch_url`'s tool timeout (default 15 s). `HOLDFAST_FETCH_URL_TOOL_TIMEOUT_MS` lowers it: the fault-injection
+ * tests use it to make a tool exceed its timeout (a hanging allow-listed host) without waiting 15 s.
+ */
+function fetchUrlTimeoutMs(): number {
+  const value = Number(process.env.HOLDFAST_FETCH_URL_TOOL_TIMEOUT_MS);
+  return Number.isInteger(value) && value > 0 ? value : 15_000;
+}
+
 export function createResearchTools({ workspaceId }: { workspaceId: string }) {
   const fetchUrl = defineTool({
     name: "fetch_url",
     description: "Fetch a web page or document by URL (only allow-listed hosts, e.g. holdfast.local).",
     risk: "read",
     inputSchema: z.object({ url: z.string().trim().min(1).max(2048) }),
-    timeoutMs: 15_000,
+    timeoutMs: fetchUrlTimeoutMs(),
     rateLimit: { limit: 120, windowSeconds: 60 },
     execute: (ctx, input) => fetchAllowedUrl({ url: input.url, signal: ctx.signal }),
   });
