@@ -3,6 +3,7 @@
 # the production build the tests run against, and every test (unit, integration, chaos, e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "[test] installing Debian's chromium for the browser tests"

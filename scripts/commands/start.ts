@@ -19,6 +19,7 @@ export default async function start(argv: string[]): Promise<void> {
   const appUrl = process.env.NEXTAUTH_URL || `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database.url,
     PORT: String(port),
     NEXTAUTH_URL: appUrl,
