@@ -17,7 +17,10 @@ const sectionsOf = (slug: string, roles: Role[]) => [
   { href: `/w/${slug}/chat`, label: "Chat", exact: false },
   { href: `/w/${slug}/members`, label: "Members", exact: false },
   ...(roles.includes("admin") || roles.includes("member")
-    ? [{ href: `/w/${slug}/runs`, label: "Runs", exact: false }]
+    ? [
+        { href: `/w/${slug}/runs`, label: "Runs", exact: false },
+        { href: `/w/${slug}/world`, label: "World", exact: false },
+      ]
     : []),
   ...(roles.includes("admin") ? [{ href: `/w/${slug}/tokens`, label: "API tokens", exact: false }] : []),
   ...(roles.includes("admin") || roles.includes("member")

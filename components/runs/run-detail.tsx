@@ -13,6 +13,7 @@ import { type ApiFailure, apiFetch, newIdempotencyKey } from "@/lib/client/api";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
 import {
   type Approval,
+  describePatchOp,
   formatMicros,
   formatMs,
   isActiveStatus,
@@ -449,7 +450,50 @@ function StepItem({ step }: { step: RunStep }) {
           Artifact: <span className="font-mono">{step.artifact_ref}</span>
         </p>
       ) : null}
+      <StatePatchList ops={step.state_patch} />
     </article>
+  );
+}
+
+const PATCH_TONES: Record<string, string> = {
+  add_facts: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  replace_plan: "bg-indigo-50 text-indigo-800 ring-indigo-200",
+  add_questions: "bg-sky-50 text-sky-800 ring-sky-200",
+  add_artifact: "bg-violet-50 text-violet-800 ring-violet-200",
+  raise_flag: "bg-amber-50 text-amber-900 ring-amber-200",
+};
+
+/** The state history of one step: the recorded StatePatch ops, one line each. */
+function StatePatchList({ ops }: { ops: RunStep["state_patch"] }) {
+  if (!ops?.length) return null;
+  return (
+    <div className="text-xs">
+      <p className="font-medium text-slate-600">State changes</p>
+      <ul className="mt-1 space-y-1" aria-label="State changes">
+        {ops.map((op, index) => {
+          const { label, detail } = describePatchOp(op);
+          return (
+            <li
+              // biome-ignore lint/suspicious/noArrayIndexKey: a step's recorded ops never reorder
+              key={index}
+              data-patch-op={op.op}
+              data-flag-code={op.op === "raise_flag" ? op.flag.code : undefined}
+              className="flex min-w-0 flex-wrap items-baseline gap-x-2"
+            >
+              <span
+                className={cn(
+                  "shrink-0 rounded px-1.5 py-0.5 font-medium ring-1 ring-inset",
+                  PATCH_TONES[op.op] ?? "bg-slate-100 text-slate-700 ring-slate-200",
+                )}
+              >
+                {label}
+              </span>
+              <span className="min-w-0 break-words text-slate-700">{detail}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 
@@ -613,6 +657,7 @@ function StateContract({ run }: { run: Run }) {
               {state.risk_flags.map((flag) => (
                 <li
                   key={`${flag.code}-${flag.step}`}
+                  data-risk-flag={flag.code}
                   className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-900 ring-1 ring-amber-200"
                 >
                   <span className="font-mono font-semibold">{flag.code}</span> (step {flag.step}): {flag.message}

@@ -14,6 +14,7 @@ import type { ToolRisk } from "@/lib/tools/types";
 import { recordUsage } from "@/lib/usage/ledger";
 import { reserveTokens, settleTokens } from "@/lib/usage/quota";
 import { ToolError } from "@/lib/world/errors";
+import { detectGoalDrift } from "./drift";
 import { appendRunEvents, type NewRunEvent } from "./events";
 import { findAgent } from "./registry";
 import { finishRun, type RunError } from "./runs";
@@ -415,6 +416,22 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
         flag: { code: "budget_soft_stop", message: `${reservation.soft} nearly used: concluding`, step: number },
       });
     }
+    const drift = detectGoalDrift({
+      purpose: [
+        run.goal,
+        ...runStateSchema.parse(run.state).plan,
+        ...agent.planOutline,
+        agent.description,
+        agent.system,
+        ...Object.values(tools).map((tool) => tool.description ?? ""),
+      ],
+      agentTools: agent.tools,
+      previous: steps
+        .filter((s) => s.kind === "model")
+        .map((s) => ({ text: s.reasoningSummary, tool: s.toolChosen, params: s.params })),
+      current: { text: result.text, tool: call?.toolName ?? null, params: call?.input ?? null },
+    });
+    if (drift) ops.push({ op: "raise_flag", flag: { code: "goal_drift", message: drift, step: number } });
     await patchState(tx, run, number, ops);
     await appendRunEvents(tx, runId, [{ kind: "step", data: presentStepEvent(step) }]);
     if (!call) {

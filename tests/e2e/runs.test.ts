@@ -91,6 +91,10 @@ test("runs: start the operations agent, approve in the UI, watch it succeed; led
   await page.locator('[data-ledger-tool="clean_logs"][data-ledger-status="performed"]').waitFor();
   expect(await page.locator('[data-ledger-tool="clean_logs"]').count()).toBe(1);
   expect(await page.getByRole("button", { name: "Cancel run" }).count()).toBe(0);
+  // The state history per step: the first model turn wrote the plan, the tool steps added facts.
+  await page.locator('[data-step="1"] [data-patch-op="replace_plan"]').waitFor();
+  await page.locator('[data-step-kind="tool"] [data-patch-op="add_facts"]').first().waitFor();
+  expect(await page.locator('[data-patch-op="raise_flag"][data-flag-code="goal_drift"]').count()).toBe(0);
   await screenshot(page, "runs-04-succeeded");
 
   // The API agrees: one clean-up in the ledger, one approval, approved with the note.
@@ -131,6 +135,17 @@ test("runs: start the operations agent, approve in the UI, watch it succeed; led
   const overflow = await phonePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(phonePage, "runs-07-phone-run");
+
+  // ── The World: the cleaned server at 73% without its old rotated logs, the empty outbox, the records ─
+  await page.getByRole("navigation", { name: "Workspace", exact: true }).getByRole("link", { name: "World" }).click();
+  await page.waitForURL(`**/w/${slug}/world`);
+  const server = page.locator('[data-world-section="server"]');
+  await server.locator('[data-disk-used-percent="73"]').waitFor();
+  await server.locator('[data-log-path="/var/log/app/app.log"]').waitFor();
+  expect(await server.locator('[data-log-path="/var/log/app/app.log.2.gz"]').count()).toBe(0);
+  await page.locator('[data-world-section="outbox"]').getByText("No emails sent yet").waitFor();
+  await page.locator('[data-world-section="records"] [data-record="customer:cus_1001"]').waitFor();
+  await screenshot(page, "runs-08-world");
 
   // An unknown run says so.
   await phonePage.goto(`/w/${slug}/runs/00000000-0000-4000-8000-000000000000`);

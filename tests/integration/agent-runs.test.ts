@@ -112,6 +112,22 @@ test("operations: checks the disk, waits for approval, is approved, cleans once,
     "tool:check_disk",
     "model:null",
   ]);
+  // The state history: every step's recorded StatePatch ops.
+  type Op = { op: string; facts?: { key: string; value: unknown }[]; questions?: string[] };
+  const opsOf = (n: number) => (steps.find((s: { number: number }) => s.number === n)?.state_patch ?? []) as Op[];
+  expect(opsOf(1)).toEqual([{ op: "replace_plan", plan: expect.arrayContaining(["check the disk usage"]) }]);
+  expect(opsOf(2)).toEqual([
+    expect.objectContaining({
+      op: "add_facts",
+      facts: expect.arrayContaining([{ key: "check_disk.usedPercent", value: 86, source: "step 2" }]),
+    }),
+  ]);
+  expect(opsOf(4).map((op) => op.op)).toEqual(["add_questions", "add_facts"]);
+  expect(opsOf(4)[0]?.questions?.[0]).toContain("clean_logs");
+  expect(opsOf(6)[0]?.facts).toEqual(expect.arrayContaining([expect.objectContaining({ value: 73 })]));
+  expect(steps.flatMap((s: { state_patch: Op[] }) => s.state_patch).some((op: Op) => op.op === "raise_flag")).toBe(
+    false,
+  );
   const firstModel = steps[0];
   expect(firstModel).toMatchObject({
     model: expect.any(String),
@@ -217,6 +233,33 @@ test("a looping plan is stopped by loop detection with its reason, not by the st
   const member = await tenant(["member"]);
   const forbidden = await member.api(`/api/v1/workspaces/${member.ws}/runs/${runId}/retry`, { method: "POST" });
   expect(forbidden.status).toBe(403);
+});
+
+test("goal drift: steps that share no keyword with the goal and plan raise goal_drift, and the run goes on", async () => {
+  const t = await tenant();
+  const runId = await startRun(t, {
+    ...OPS,
+    constraints: { require_approval: [] },
+    offline_plan: [
+      "1. check_disk {} -- Composing a sonnet on tulips.",
+      "2. list_logs {} -- Tulips bloom in spring.",
+      '3. list_logs {"olderThanDays": 30} -- Sonnets rhyme in fourteen lines.',
+      "final: Roses are red.",
+    ].join("\n"),
+  });
+  const run = await waitFor(t, runId, ["succeeded", "failed", "canceled", "timed_out"]);
+  expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+  expect(run.result).toBe("Roses are red.");
+  // Flagged once, on the third off-topic model turn (step 5), not again on the fourth.
+  expect(run.state.risk_flags).toEqual([
+    expect.objectContaining({ code: "goal_drift", step: 5, message: expect.stringContaining("no keyword") }),
+  ]);
+  const steps = await list(t, `/runs/${runId}/steps`);
+  const flagged = steps.filter((s: { state_patch: { op: string; flag?: { code: string } }[] }) =>
+    s.state_patch.some((op) => op.op === "raise_flag" && op.flag?.code === "goal_drift"),
+  );
+  expect(flagged.map((s: { number: number; kind: string }) => `${s.kind}:${s.number}`)).toEqual(["model:5"]);
+  expect(steps.at(-1)).toMatchObject({ kind: "model", tool_chosen: null });
 });
 
 test("cancel mid-run: a waiting run ends canceled, its approval closes, nothing is cleaned", async () => {

@@ -92,9 +92,38 @@ export type RunStep = {
   prompt_version: string | null;
   seed: number | null;
   temperature: number | null;
-  state_patch: unknown[];
+  state_patch: StatePatchOp[];
   created_at: string;
 };
+
+/** One recorded StatePatch op (SPEC §4): how a step changed the run's state. */
+export type StatePatchOp =
+  | { op: "add_facts"; facts: { key: string; value: unknown; source: string }[] }
+  | { op: "replace_plan"; plan: string[] }
+  | { op: "add_questions"; questions: string[] }
+  | { op: "add_artifact"; artifact: { id: string; type: string; summary: string; bytes: number } }
+  | { op: "raise_flag"; flag: { code: string; message: string; step: number } };
+
+/** One line per op: what the step changed in the state. */
+export function describePatchOp(op: StatePatchOp): { label: string; detail: string } {
+  switch (op.op) {
+    case "add_facts":
+      return {
+        label: op.facts.length === 1 ? "Fact" : `${op.facts.length} facts`,
+        detail: op.facts.map((fact) => `${fact.key} = ${JSON.stringify(fact.value)}`).join(", "),
+      };
+    case "replace_plan":
+      return { label: "Plan replaced", detail: op.plan.join(" → ") };
+    case "add_questions":
+      return { label: "Question", detail: op.questions.join(" · ") };
+    case "add_artifact":
+      return { label: "Artifact", detail: `${op.artifact.id} (${op.artifact.type}, ${op.artifact.bytes} bytes)` };
+    case "raise_flag":
+      return { label: `Flag ${op.flag.code}`, detail: op.flag.message };
+    default:
+      return { label: "Change", detail: JSON.stringify(op) };
+  }
+}
 
 export type Approval = {
   id: string;
