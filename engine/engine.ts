@@ -24,18 +24,27 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
   let worker: Worker | undefined;
   let listener: pg.Client | undefined;
   let stopped = false;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  // The payload names the sender, whose own listener ignores it: its worker was woken directly.
   const notifyOthers = () => {
-    db.query("NOTIFY engine_queue").catch(() => {});
+    db.query({ name: "engine.notify-queue", text: "SELECT pg_notify('engine_queue', $1)", values: [owner] }).catch(
+      () => {},
+    );
   };
   const ctx: EngineContext = {
     db,
     config,
     log,
     registry,
-    owner: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
+    owner,
     wake: () => {
       worker?.wake();
       notifyOthers();
+    },
+    slots: {
+      reserve: () => worker?.reserve() ?? false,
+      release: () => worker?.release(),
+      start: (item) => worker?.startReserved(item),
     },
     now: () => Date.now(),
   };
@@ -46,7 +55,7 @@ export async function startEngine(config: EngineConfig): Promise<RunningEngine> 
     const client = new pg.Client({ connectionString: config.databaseUrl, application_name: "holdfast-engine-listen" });
     client.on("notification", (message) => {
       if (message.channel === "engine_sync") registry.reload().catch((error) => log.error("reload failed", { error }));
-      else worker?.wake();
+      else if (message.payload !== owner) worker?.wake();
     });
     client.on("error", () => {
       client.end().catch(() => {});

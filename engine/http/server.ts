@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { withTx } from "../db.ts";
-import { verifyBearer } from "../protocol/signing.ts";
+import { bearerVerifier } from "../protocol/signing.ts";
 import type { EngineContext } from "../runtime/context.ts";
 import { SyncError } from "../runtime/function-config.ts";
 import { type IncomingEvent, ingestEvents, prepareEvents } from "../runtime/ingest-events.ts";
@@ -50,8 +50,9 @@ const registerSchema = z.object({
 
 export function createEngineServer(ctx: EngineContext): Server {
   const keys = [ctx.config.signingKey, ...(ctx.config.signingKeyFallback ? [ctx.config.signingKeyFallback] : [])];
+  const verifyBearer = bearerVerifier(keys);
   const requireBearer = (req: IncomingMessage) => {
-    if (!verifyBearer(req.headers.authorization, keys)) throw new HttpError(401, "missing or invalid bearer token");
+    if (!verifyBearer(req.headers.authorization)) throw new HttpError(401, "missing or invalid bearer token");
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

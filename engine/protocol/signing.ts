@@ -32,10 +32,14 @@ export function hashedSigningKey(signingKey: string): string {
   return `${prefix}${createHash("sha256").update(raw).digest("hex")}`;
 }
 
-export function verifyBearer(header: string | undefined, keys: string[]): boolean {
-  if (!header?.startsWith("Bearer ")) return false;
-  const token = header.slice("Bearer ".length).trim();
-  return keys.some((key) => safeEqual(hashedSigningKey(key), token));
+/** Checks the SDK's `Authorization: Bearer` header; the tokens are hashed once (this runs on every checkpoint). */
+export function bearerVerifier(keys: string[]): (header: string | undefined) => boolean {
+  const tokens = keys.map(hashedSigningKey);
+  return (header) => {
+    if (!header?.startsWith("Bearer ")) return false;
+    const token = header.slice("Bearer ".length).trim();
+    return tokens.some((expected) => safeEqual(expected, token));
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -52,26 +52,17 @@ type RunForCall = {
 
 /**
  * Builds the request body as canonical JSON text directly from the stored canonical pieces (keys in order), so
- * signing needs no parse/serialise round trip of possibly large step outputs.
+ * signing needs no parse/serialise round trip of possibly large step outputs. With `markStarted`, a run not yet
+ * started is marked running by the same statement (`started` still reports the state before it). The first call
+ * of a run this process just created is built without reading anything.
  */
 export async function buildCallRequest(
   ctx: EngineContext,
   item: LeasedItem,
   fnUrl: string,
+  markStarted: boolean,
 ): Promise<CallRequest | null> {
-  const { rows } = await ctx.db.query<RunForCall>(
-    `SELECT r.status, r.event, r.max_attempts, r.disable_immediate, r.started_at IS NOT NULL AS started,
-            s.steps, s.stack, s.n
-       FROM engine.runs r
-       CROSS JOIN LATERAL (
-         SELECT '{' || coalesce(string_agg(to_json(step_id)::text || ':' || result::text, ',' ORDER BY step_id COLLATE "C"), '') || '}' AS steps,
-                '[' || coalesce(string_agg(to_json(step_id)::text, ',' ORDER BY seq), '') || ']' AS stack,
-                count(*) AS n
-           FROM engine.steps WHERE run_id = r.id) s
-      WHERE r.id = $1`,
-    [item.run_id],
-  );
-  const run = rows[0];
+  const run = item.created ? createdRun(item.created) : await readRunForCall(ctx, item, markStarted);
   if (!run) return null;
   const n = Number(run.n);
   const ctxText =
@@ -83,6 +74,40 @@ export async function buildCallRequest(
   const url = new URL(fnUrl);
   url.searchParams.set("stepId", item.step_id);
   return { url: url.toString(), body, runStatus: run.status, started: run.started };
+}
+
+/** A run created (running, no steps yet) in the transaction that leased its first call to this process. */
+function createdRun(created: { event: string; maxAttempts: number }): RunForCall {
+  return {
+    status: "running",
+    event: created.event,
+    max_attempts: created.maxAttempts,
+    disable_immediate: false,
+    started: true,
+    steps: "{}",
+    stack: "[]",
+    n: "0",
+  };
+}
+
+async function readRunForCall(ctx: EngineContext, item: LeasedItem, markStarted: boolean) {
+  const { rows } = await ctx.db.query<RunForCall>({
+    name: "engine.build-call",
+    text: `WITH started AS (
+             UPDATE engine.runs SET status = 'running', started_at = clock_timestamp()
+              WHERE id = $1 AND $2::boolean AND started_at IS NULL AND status = 'queued')
+           SELECT r.status, r.event, r.max_attempts, r.disable_immediate, r.started_at IS NOT NULL AS started,
+                  s.steps, s.stack, s.n
+             FROM engine.runs r
+             CROSS JOIN LATERAL (
+               SELECT '{' || coalesce(string_agg(to_json(step_id)::text || ':' || result::text, ',' ORDER BY step_id COLLATE "C"), '') || '}' AS steps,
+                      '[' || coalesce(string_agg(to_json(step_id)::text, ',' ORDER BY seq), '') || ']' AS stack,
+                      count(*) AS n
+                 FROM engine.steps WHERE run_id = r.id) s
+            WHERE r.id = $1`,
+    values: [item.run_id, markStarted],
+  });
+  return rows[0] ?? null;
 }
 
 function fnIdOf(fnUrl: string): string {

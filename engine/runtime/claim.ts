@@ -5,22 +5,23 @@ import type { LeasedItem } from "./run-state.ts";
 // Claims due queue items with an expiring lease. `FOR UPDATE SKIP LOCKED` lets any number of engine processes
 // claim concurrently without blocking each other; an item whose lease expired (dead worker) is due again.
 
-const RETURNING = "RETURNING q.id::text AS id, q.run_id, q.lease_gen, q.step_id, q.kind, q.attempt";
+const RETURNING = "RETURNING q.id::text AS id, q.run_id, q.function_id, q.lease_gen, q.step_id, q.kind, q.attempt";
 
 export async function claimItems(ctx: EngineContext, limit: number): Promise<LeasedItem[]> {
-  const { rows } = await ctx.db.query<LeasedItem>(
-    `WITH due AS (
-       SELECT id FROM engine.queue
-        WHERE run_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())
-          AND (cardinality(concurrency_keys) = 0 OR kind NOT IN ('call', 'step'))
-        ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     UPDATE engine.queue q
-        SET lease_owner = $2, lease_gen = q.lease_gen + 1, lease_expires_at = now() + $3 * interval '1 millisecond',
-            started_at = clock_timestamp()
-       FROM due WHERE q.id = due.id
-     ${RETURNING}`,
-    [limit, ctx.owner, ctx.config.leaseMs],
-  );
+  const { rows } = await ctx.db.query<LeasedItem>({
+    name: "engine.claim",
+    text: `WITH due AS (
+             SELECT id FROM engine.queue
+              WHERE run_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                AND (cardinality(concurrency_keys) = 0 OR kind NOT IN ('call', 'step'))
+              ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+           UPDATE engine.queue q
+              SET lease_owner = $2, lease_gen = q.lease_gen + 1,
+                  lease_expires_at = now() + $3 * interval '1 millisecond', started_at = clock_timestamp()
+             FROM due WHERE q.id = due.id
+           ${RETURNING}`,
+    values: [limit, ctx.owner, ctx.config.leaseMs],
+  });
   if (rows.length >= limit || !ctx.registry.hasConcurrency()) return rows;
   return [...rows, ...(await claimLimited(ctx, limit - rows.length))];
 }
@@ -81,8 +82,9 @@ async function claimLimited(ctx: EngineContext, limit: number): Promise<LeasedIt
 }
 
 export async function extendLease(ctx: EngineContext, item: LeasedItem): Promise<void> {
-  await ctx.db.query(
-    "UPDATE engine.queue SET lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND lease_gen = $2",
-    [item.id, item.lease_gen, ctx.config.leaseMs],
-  );
+  await ctx.db.query({
+    name: "engine.extend-lease",
+    text: "UPDATE engine.queue SET lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND lease_gen = $2",
+    values: [item.id, item.lease_gen, ctx.config.leaseMs],
+  });
 }

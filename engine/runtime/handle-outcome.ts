@@ -14,8 +14,8 @@ import {
   failRun,
   isTerminal,
   type LeasedItem,
-  lockRun,
   memoizeStep,
+  RUN_COLUMNS,
   type RunRow,
 } from "./run-state.ts";
 
@@ -43,22 +43,17 @@ export async function applyOutcome(
       // Wait names are locked before the run, as event ingestion does, so the two cannot deadlock.
       for (const name of waitNames)
         await tx.query("SELECT pg_advisory_xact_lock(hashtext('engine.event:' || $1))", [name]);
-      const run = await lockRun(tx, item.run_id);
+      const { run, taken } = await lockRunAndTakeItem(tx, item, outcome, startedAt);
       if (!run || isTerminal(run.status)) throw new Rollback("run ended");
-      const current = await tx.query<{ started_at: Date; unreachable: number; kind: string }>(
-        "DELETE FROM engine.queue WHERE id = $1 AND lease_gen = $2 RETURNING started_at, unreachable, kind",
-        [item.id, item.lease_gen],
-      );
-      if (current.rowCount === 0) throw new Rollback("stale lease");
-      await recordAttempt(tx, item, outcome, startedAt);
-      const state: OpState = { wake: false, windowStart: current.rows[0]?.started_at ?? startedAt };
+      if (!taken) throw new Rollback("stale lease");
+      const state: OpState = { wake: false, windowStart: taken.started_at ?? startedAt };
       if (outcome.kind === "completed") {
         await completeRun(ctx, tx, run, canonical(outcome.output));
         return state;
       }
       if (outcome.kind === "error" && outcome.unreachable) {
         // No HTTP answer: the app is down or restarting. The function did not answer, so no attempt is spent.
-        const unreachable = (current.rows[0]?.unreachable ?? 0) + 1;
+        const unreachable = taken.unreachable + 1;
         const delay = retryDelayMs(unreachable, undefined, {
           baseMs: ctx.config.retryBaseMs,
           capMs: ctx.config.retryCapMs,
@@ -71,7 +66,7 @@ export async function applyOutcome(
           [
             run.id,
             run.function_id,
-            current.rows[0]?.kind ?? "call",
+            taken.kind,
             item.step_id,
             item.attempt,
             unreachable,
@@ -124,7 +119,16 @@ export async function applyOutcome(
 
 type OpState = Applied & { windowStart: Date; rescheduled?: boolean };
 
-async function recordAttempt(tx: Tx, item: LeasedItem, outcome: CallOutcome, startedAt: Date): Promise<void> {
+/**
+ * Locks the run, then deletes our item while its lease is still ours and the run has not ended (else `taken` is
+ * null) and records the attempt: one statement, the locks taken in the usual order (run, then queue row).
+ */
+async function lockRunAndTakeItem(
+  tx: Tx,
+  item: LeasedItem,
+  outcome: CallOutcome,
+  startedAt: Date,
+): Promise<{ run: RunRow | null; taken: { started_at: Date | null; unreachable: number; kind: string } | null }> {
   const summary =
     outcome.kind === "completed"
       ? "completed"
@@ -137,11 +141,40 @@ async function recordAttempt(tx: Tx, item: LeasedItem, outcome: CallOutcome, sta
             : "failed";
   const error = outcome.kind === "error" ? canonical(outcome.error) : null;
   const status = outcome.kind === "completed" ? 200 : outcome.kind === "ops" ? 206 : (outcome.status ?? null);
-  await tx.query(
-    `INSERT INTO engine.attempts (run_id, step_id, attempt, started_at, status_code, outcome, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [item.run_id, item.step_id, item.attempt, startedAt, status, summary.slice(0, 200), error],
-  );
+  const { rows } = await tx.query<
+    RunRow & { item_started_at: Date | null; item_unreachable: number | null; item_kind: string | null }
+  >({
+    name: "engine.take-item",
+    text: `WITH run AS (SELECT ${RUN_COLUMNS} FROM engine.runs WHERE id = $3 FOR UPDATE),
+           item AS (
+             DELETE FROM engine.queue WHERE id = $1 AND lease_gen = $2
+                AND (SELECT status FROM run) NOT IN ('completed', 'failed', 'cancelled')
+             RETURNING started_at, unreachable, kind),
+           attempt AS (
+             INSERT INTO engine.attempts (run_id, step_id, attempt, started_at, status_code, outcome, error)
+             SELECT $3::text, $4::text, $5::int, $6::timestamptz, $7::int, $8::text, $9::json FROM item)
+           SELECT run.*, item.started_at AS item_started_at, item.unreachable AS item_unreachable,
+                  item.kind AS item_kind
+             FROM run LEFT JOIN item ON true`,
+    values: [
+      item.id,
+      item.lease_gen,
+      item.run_id,
+      item.step_id,
+      item.attempt,
+      startedAt,
+      status,
+      summary.slice(0, 200),
+      error,
+    ],
+  });
+  const row = rows[0];
+  if (!row) return { run: null, taken: null };
+  const { item_started_at, item_unreachable, item_kind, ...run } = row;
+  return {
+    run,
+    taken: item_kind ? { started_at: item_started_at, unreachable: item_unreachable ?? 0, kind: item_kind } : null,
+  };
 }
 
 /** Retries the item (same step, next attempt, after backoff) or, when attempts are spent, fails the run. */

@@ -1,8 +1,8 @@
 import type { Tx } from "../db.ts";
-import { withTx } from "../db.ts";
 import { matches } from "../protocol/cel.ts";
 import { newUlid, seededUlid } from "../protocol/ids.ts";
 import type { EngineContext } from "./context.ts";
+import { type LocalStarts, withLocalStarts } from "./local-starts.ts";
 import { cancelRun, canonical, continueRun, createRun, isTerminal, lockRun, memoizeStep } from "./run-state.ts";
 
 export type IncomingEvent = {
@@ -44,9 +44,12 @@ export function prepareEvents(events: IncomingEvent[], seed: string | undefined,
   });
 }
 
-/** Stores events (deduplicated for 24 h), starts triggered runs, resolves matching waits and cancellations. */
+/**
+ * Stores events (deduplicated for 24 h), starts triggered runs, resolves matching waits and cancellations. New
+ * runs are leased to this process when it has free workers, and their first call starts on commit.
+ */
 export async function ingestEvents(ctx: EngineContext, prepared: PreparedEvent[]): Promise<string[]> {
-  const { ids, wake } = await withTx(ctx.db, (tx) => ingestInTx(ctx, tx, prepared));
+  const { ids, wake } = await withLocalStarts(ctx, (tx, local) => ingestInTx(ctx, tx, prepared, local));
   if (wake) ctx.wake();
   return ids;
 }
@@ -65,55 +68,76 @@ export async function ingestInTx(
   ctx: EngineContext,
   tx: Tx,
   prepared: PreparedEvent[],
+  local?: LocalStarts,
 ): Promise<{ ids: string[]; wake: boolean }> {
-  const names = [...new Set(prepared.map((e) => e.name))].sort();
-  // Same lock as a wait being stored for these names: one of the two transactions sees the other's row.
-  for (const name of names) await tx.query("SELECT pg_advisory_xact_lock(hashtext('engine.event:' || $1))", [name]);
+  // Stored in name order (locks taken in one order cannot deadlock), each with its name's lock; see `storeEvent`.
+  const byName = prepared.map((event, index) => ({ event, index }));
+  byName.sort((a, b) => (a.event.name < b.event.name ? -1 : a.event.name > b.event.name ? 1 : a.index - b.index));
   const ids: string[] = [];
-  const fresh: PreparedEvent[] = [];
-  for (const event of prepared) {
-    const claimed = await tx.query<{ event_id: string }>(
-      `INSERT INTO engine.event_keys (key, event_id, expires_at) VALUES ($1, $2, now() + interval '24 hours')
-       ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
-         WHERE engine.event_keys.expires_at < now()
-       RETURNING event_id`,
-      [event.dedupKey, event.id],
-    );
-    if (claimed.rowCount === 0) {
-      const existing = await tx.query<{ event_id: string }>("SELECT event_id FROM engine.event_keys WHERE key = $1", [
-        event.dedupKey,
-      ]);
-      ids.push(existing.rows[0]?.event_id ?? event.id);
-      continue;
-    }
-    await tx.query("INSERT INTO engine.events (id, name, payload) VALUES ($1, $2, $3)", [
-      event.id,
-      event.name,
-      event.text,
-    ]);
-    ids.push(event.id);
-    fresh.push(event);
+  const freshAt: number[] = [];
+  for (const { event, index } of byName) {
+    const stored = await storeEvent(tx, event);
+    ids[index] = stored.id;
+    if (stored.fresh) freshAt.push(index);
   }
+  const fresh = freshAt.sort((a, b) => a - b).map((index) => prepared[index] as PreparedEvent);
   let wake = false;
   for (const event of fresh) {
     for (const { fn, expression } of ctx.registry.triggeredBy(event.name)) {
       if (!matches(expression, { event: event.payload })) continue;
-      const runId = await createRun(ctx, tx, { fn, event: event.payload, eventText: event.text, eventId: event.id });
-      if (runId) wake = true;
+      const input = { fn, event: event.payload, eventText: event.text, eventId: event.id, local };
+      const runId = await createRun(ctx, tx, input);
+      if (runId && !local?.holds(runId)) wake = true;
     }
   }
-  if (fresh.length > 0 && (await resolveWaits(ctx, tx, fresh))) wake = true;
+  if (fresh.length > 0 && (await resolveWaits(ctx, tx, fresh, local))) wake = true;
   return { ids, wake };
 }
 
-async function resolveWaits(ctx: EngineContext, tx: Tx, fresh: PreparedEvent[]): Promise<boolean> {
+/**
+ * Claims the event's dedup key, stores the event and takes its name's lock, in one statement; a key seen in the
+ * last 24 h returns the event id it was first stored under. The lock is the one a wait being stored takes: held
+ * from here to the commit, it makes the waits read that follows (a later statement, so a later snapshot) see any
+ * wait stored meanwhile, and a wait stored after it see this event. (The fallback read covers a duplicate whose
+ * first copy committed while this statement waited for its key.)
+ */
+async function storeEvent(tx: Tx, event: PreparedEvent): Promise<{ id: string; fresh: boolean }> {
+  const { rows } = await tx.query<{ claimed: string | null; existing: string | null }>({
+    name: "engine.store-event",
+    text: `WITH claimed AS (
+             INSERT INTO engine.event_keys (key, event_id, expires_at) VALUES ($1, $2, now() + interval '24 hours')
+             ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
+               WHERE engine.event_keys.expires_at < now()
+             RETURNING event_id),
+           stored AS (INSERT INTO engine.events (id, name, payload) SELECT $2, $3::text, $4::json FROM claimed)
+           SELECT pg_advisory_xact_lock(hashtext('engine.event:' || $3)) AS locked,
+                  (SELECT event_id FROM claimed) AS claimed,
+                  (SELECT event_id FROM engine.event_keys WHERE key = $1) AS existing`,
+    values: [event.dedupKey, event.id, event.name, event.text],
+  });
+  const row = rows[0];
+  if (row?.claimed) return { id: row.claimed, fresh: true };
+  if (row?.existing) return { id: row.existing, fresh: false };
+  const later = await tx.query<{ event_id: string }>("SELECT event_id FROM engine.event_keys WHERE key = $1", [
+    event.dedupKey,
+  ]);
+  return { id: later.rows[0]?.event_id ?? event.id, fresh: false };
+}
+
+async function resolveWaits(
+  ctx: EngineContext,
+  tx: Tx,
+  fresh: PreparedEvent[],
+  local: LocalStarts | undefined,
+): Promise<boolean> {
   const names = [...new Set(fresh.map((e) => e.name))];
-  const { rows } = await tx.query<WaitRow>(
-    `SELECT w.id, w.run_id, w.step_id, w.kind, w.event_name, w.expression, r.event AS run_event
-       FROM engine.waits w JOIN engine.runs r ON r.id = w.run_id
-      WHERE w.event_name = ANY($1) AND (w.expires_at IS NULL OR w.expires_at > now())`,
-    [names],
-  );
+  const { rows } = await tx.query<WaitRow>({
+    name: "engine.waits-for-events",
+    text: `SELECT w.id, w.run_id, w.step_id, w.kind, w.event_name, w.expression, r.event AS run_event
+             FROM engine.waits w JOIN engine.runs r ON r.id = w.run_id
+            WHERE w.event_name = ANY($1) AND (w.expires_at IS NULL OR w.expires_at > now())`,
+    values: [names],
+  });
   const hits: Array<{ wait: WaitRow; event: PreparedEvent }> = [];
   for (const wait of rows) {
     const runEvent = JSON.parse(wait.run_event) as unknown;
@@ -139,7 +163,10 @@ async function resolveWaits(ctx: EngineContext, tx: Tx, fresh: PreparedEvent[]):
       wait.step_id,
     ]);
     await memoizeStep(tx, run.id, wait.step_id, "WaitForEvent", `{"data":${event.text}}`);
-    if ((await continueRun(ctx, tx, run)).wake) wake = true;
+    // The run resumes in this process when a worker slot is free (no claim), else on any engine.
+    const next = await continueRun(ctx, tx, run, local?.reserve() ? ctx.owner : undefined);
+    if (next.leased) local?.add(next.leased);
+    if (next.wake) wake = true;
   }
   return wake;
 }

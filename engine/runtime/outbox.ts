@@ -1,12 +1,12 @@
-import { withTx } from "../db.ts";
 import { newUlid } from "../protocol/ids.ts";
 import type { EngineContext } from "./context.ts";
 import { ingestInTx, type PreparedEvent } from "./ingest-events.ts";
+import { withLocalStarts } from "./local-starts.ts";
 import { canonical } from "./run-state.ts";
 
 /** Ingests internal events written by run transactions; deleting the row in the same transaction = once. */
 export async function drainOutbox(ctx: EngineContext): Promise<void> {
-  const wake = await withTx(ctx.db, async (tx) => {
+  const wake = await withLocalStarts(ctx, async (tx, local) => {
     const { rows } = await tx.query<{ id: string; payload: string }>(
       `DELETE FROM engine.outbox WHERE id IN (
          SELECT id FROM engine.outbox ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED)
@@ -19,7 +19,7 @@ export async function drainOutbox(ctx: EngineContext): Promise<void> {
       const full = { ...payload, id, ts: ctx.now() };
       return { id, dedupKey: `outbox:${row.id}`, name: payload.name, payload: full, text: canonical(full) };
     });
-    return (await ingestInTx(ctx, tx, prepared)).wake;
+    return (await ingestInTx(ctx, tx, prepared, local)).wake;
   });
   if (wake) ctx.wake();
 }

@@ -5,9 +5,12 @@ import { parseDurationMs } from "../protocol/durations.ts";
 import { newUlid } from "../protocol/ids.ts";
 import type { EngineContext } from "./context.ts";
 import type { FunctionDef } from "./function-config.ts";
+import type { LocalStarts } from "./local-starts.ts";
 
 // Transitions of a run. Every function here runs inside a transaction that holds the run's row lock
-// (`lockRun`), which serialises all writers of one run across engine processes.
+// (`lockRun`), which serialises all writers of one run across engine processes. Statements on the hot path are
+// named (prepared once per connection): planning the larger ones on every call cost about as much as their
+// commit.
 
 export type RunRow = {
   id: string;
@@ -25,10 +28,13 @@ export type RunRow = {
 export type LeasedItem = {
   id: string;
   run_id: string;
+  function_id: string;
   lease_gen: number;
   step_id: string;
   kind: string;
   attempt: number;
+  /** Set on the first call of a run this process just created: its request needs nothing from the database. */
+  created?: { event: string; maxAttempts: number };
 };
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -39,13 +45,19 @@ export function canonical(value: unknown): string {
   return canonicalize(value ?? null) ?? "null";
 }
 
+/** What every statement that leases a queue item returns. */
+export const LEASED_COLUMNS = "id::text AS id, run_id, function_id, lease_gen, step_id, kind, attempt";
+
+/** The columns of a `RunRow`. */
+export const RUN_COLUMNS = `id, function_id, status, event, max_attempts, concurrency_keys, concurrency_limits,
+  disable_immediate, parent_run_id, parent_step_id`;
+
 export async function lockRun(tx: Tx, runId: string): Promise<RunRow | null> {
-  const { rows } = await tx.query<RunRow>(
-    `SELECT id, function_id, status, event, max_attempts, concurrency_keys, concurrency_limits, disable_immediate,
-            parent_run_id, parent_step_id
-       FROM engine.runs WHERE id = $1 FOR UPDATE`,
-    [runId],
-  );
+  const { rows } = await tx.query<RunRow>({
+    name: "engine.lock-run",
+    text: `SELECT ${RUN_COLUMNS} FROM engine.runs WHERE id = $1 FOR UPDATE`,
+    values: [runId],
+  });
   return rows[0] ?? null;
 }
 
@@ -58,11 +70,12 @@ export async function memoizeStep(
   result: string,
   opts: { name?: string | null; attempt?: number } = {},
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO engine.steps (run_id, step_id, op, result, name, attempt) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (run_id, step_id) DO NOTHING`,
-    [runId, stepId, op, result, opts.name ?? null, opts.attempt ?? 0],
-  );
+  await tx.query({
+    name: "engine.memoize-step",
+    text: `INSERT INTO engine.steps (run_id, step_id, op, result, name, attempt) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (run_id, step_id) DO NOTHING`,
+    values: [runId, stepId, op, result, opts.name ?? null, opts.attempt ?? 0],
+  });
 }
 
 export type Continuation = { leased?: LeasedItem; wake: boolean };
@@ -73,16 +86,17 @@ export type Continuation = { leased?: LeasedItem; wake: boolean };
  */
 export async function continueRun(ctx: EngineContext, tx: Tx, run: RunRow, leaseTo?: string): Promise<Continuation> {
   const selfLease = leaseTo !== undefined && run.concurrency_keys.length === 0;
-  const { rows } = await tx.query<LeasedItem>(
-    `INSERT INTO engine.queue (run_id, function_id, kind, step_id, concurrency_keys, concurrency_limits,
-                               lease_owner, lease_gen, lease_expires_at, started_at)
-     SELECT $1, $2, 'call', 'step', $3, $4, $5, CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,
-            CASE WHEN $5::text IS NULL THEN NULL ELSE now() + $6 * interval '1 millisecond' END,
-            CASE WHEN $5::text IS NULL THEN NULL ELSE clock_timestamp() END
-      WHERE NOT EXISTS (SELECT 1 FROM engine.queue WHERE run_id = $1 AND kind = ANY($7))
-     ON CONFLICT (run_id, step_id) DO NOTHING
-     RETURNING id, run_id, lease_gen, step_id, kind, attempt`,
-    [
+  const { rows } = await tx.query<LeasedItem>({
+    name: "engine.continue-run",
+    text: `INSERT INTO engine.queue (run_id, function_id, kind, step_id, concurrency_keys, concurrency_limits,
+                                     lease_owner, lease_gen, lease_expires_at, started_at)
+           SELECT $1, $2, 'call', 'step', $3, $4, $5, CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,
+                  CASE WHEN $5::text IS NULL THEN NULL ELSE now() + $6 * interval '1 millisecond' END,
+                  CASE WHEN $5::text IS NULL THEN NULL ELSE clock_timestamp() END
+            WHERE NOT EXISTS (SELECT 1 FROM engine.queue WHERE run_id = $1 AND kind = ANY($7))
+           ON CONFLICT (run_id, step_id) DO NOTHING
+           RETURNING ${LEASED_COLUMNS}`,
+    values: [
       run.id,
       run.function_id,
       run.concurrency_keys,
@@ -91,20 +105,23 @@ export async function continueRun(ctx: EngineContext, tx: Tx, run: RunRow, lease
       ctx.config.leaseMs,
       PENDING_KINDS,
     ],
-  );
+  });
   const item = rows[0];
   if (!item) return { wake: false };
   return selfLease ? { leased: item, wake: false } : { wake: true };
 }
 
+/** Ends the run and drops everything still pending for it, in one statement. */
 async function endRun(tx: Tx, run: RunRow, status: string, column: "output" | "error", value: string): Promise<void> {
-  await tx.query(`UPDATE engine.runs SET status = $2, ${column} = $3, ended_at = clock_timestamp() WHERE id = $1`, [
-    run.id,
-    status,
-    value,
-  ]);
-  await tx.query("DELETE FROM engine.queue WHERE run_id = $1", [run.id]);
-  await tx.query("DELETE FROM engine.waits WHERE run_id = $1", [run.id]);
+  await tx.query({
+    name: `engine.end-run-${column}`,
+    text: `WITH ended AS (
+             UPDATE engine.runs SET status = $2, ${column} = $3, ended_at = clock_timestamp() WHERE id = $1),
+           pending AS (DELETE FROM engine.queue WHERE run_id = $1),
+           waits AS (DELETE FROM engine.waits WHERE run_id = $1)
+           SELECT 1`,
+    values: [run.id, status, value],
+  });
   run.status = status;
 }
 
@@ -160,6 +177,8 @@ export type NewRun = {
   eventText: string;
   eventId?: string;
   parent?: { runId: string; stepId: string };
+  /** Lease the first call to this process when a worker slot is free (see `LocalStarts`). */
+  local?: LocalStarts;
 };
 
 /** Creates a run and its first queue item; returns null when the idempotency key was seen in the last 24 h. */
@@ -185,11 +204,28 @@ export async function createRun(ctx: EngineContext, tx: Tx, input: NewRun): Prom
     keys.push(rule.scope === "fn" ? `fn:${fn.id}:${rule.key ?? ""}:${value}` : `env:${rule.key}:${value}`);
     limits.push(rule.limit);
   }
-  await tx.query(
-    `INSERT INTO engine.runs (id, function_id, status, event_id, event, max_attempts, concurrency_keys,
-                              concurrency_limits, parent_run_id, parent_step_id)
-     VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)`,
-    [
+  // Concurrency limits need the claim's live-lease count; start timeouts are measured up to the claim.
+  const leaseTo =
+    input.local && keys.length === 0 && !fn.timeouts.start && !fn.timeouts.finish && input.local.reserve()
+      ? ctx.owner
+      : null;
+  // A run leased here starts right after the commit, so it is created running.
+  const { rows } = await tx.query<LeasedItem>({
+    name: "engine.create-run",
+    text: `WITH run AS (
+             INSERT INTO engine.runs (id, function_id, status, event_id, event, max_attempts, concurrency_keys,
+                                      concurrency_limits, parent_run_id, parent_step_id, started_at)
+             VALUES ($1, $2, CASE WHEN $10::text IS NULL THEN 'queued' ELSE 'running' END, $3, $4, $5, $6, $7, $8, $9,
+                     CASE WHEN $10::text IS NULL THEN NULL ELSE clock_timestamp() END)
+             RETURNING id)
+           INSERT INTO engine.queue (run_id, function_id, kind, step_id, concurrency_keys, concurrency_limits,
+                                     lease_owner, lease_gen, lease_expires_at, started_at)
+           SELECT run.id, $2, 'call', 'step', $6, $7, $10, CASE WHEN $10::text IS NULL THEN 0 ELSE 1 END,
+                  CASE WHEN $10::text IS NULL THEN NULL ELSE now() + $11 * interval '1 millisecond' END,
+                  CASE WHEN $10::text IS NULL THEN NULL ELSE clock_timestamp() END
+             FROM run
+           RETURNING ${LEASED_COLUMNS}`,
+    values: [
       runId,
       fn.id,
       input.eventId ?? null,
@@ -199,13 +235,12 @@ export async function createRun(ctx: EngineContext, tx: Tx, input: NewRun): Prom
       limits,
       input.parent?.runId ?? null,
       input.parent?.stepId ?? null,
+      leaseTo,
+      ctx.config.leaseMs,
     ],
-  );
-  await tx.query(
-    `INSERT INTO engine.queue (run_id, function_id, kind, step_id, concurrency_keys, concurrency_limits)
-     VALUES ($1, $2, 'call', 'step', $3, $4)`,
-    [runId, fn.id, keys, limits],
-  );
+  });
+  const item = rows[0];
+  if (leaseTo && item) input.local?.add({ ...item, created: { event: input.eventText, maxAttempts: fn.maxAttempts } });
   for (const [index, cancel] of fn.cancel.entries()) {
     const ttl = cancel.timeout ? parseDurationMs(cancel.timeout) : null;
     await tx.query(
