@@ -2,6 +2,7 @@
 import { RetryAfterError } from "inngest";
 import {
   failRun,
+  isApprovalPending,
   modelTurn,
   type PendingTool,
   requestApproval,
@@ -13,6 +14,10 @@ import { APPROVAL_DECIDED, RUN_CANCEL } from "@/lib/agents/schemas";
 import { isProviderError } from "@/lib/ai/errors";
 import { ApiError } from "@/lib/http/errors";
 import { inngest } from "../client";
+
+/** How long one slice of an approval wait lasts before the approval row is read again. */
+const APPROVAL_RECHECK_MS = 10_000;
+
 import { runRequested } from "../events";
 
 /** Far more than any budget allows; a guard against a bug turning into an endless function. */
@@ -76,11 +81,26 @@ export const runAgent = inngest.createFunction(
         const approvalId = requested.approvalId;
         if (!approvalId) return { runId, status: String(requested.status) };
         if (requested.status === "pending") {
-          await step.waitForEvent(`approval-wait-${call.number}`, {
-            event: APPROVAL_DECIDED,
-            if: `async.data.approvalId == '${approvalId}'`,
-            timeout: new Date(String(requested.expiresAt)),
-          });
+          // A wait only matches events that arrive after it exists, and a decision can land between the approval
+          // step and the wait (a crash widens that gap): wait in bounded slices and re-read the approval between them.
+          for (let slice = 0; ; slice++) {
+            const decision = await step.waitForEvent(`approval-wait-${call.number}-${slice}`, {
+              event: APPROVAL_DECIDED,
+              if: `async.data.approvalId == '${approvalId}'`,
+              // Deterministic across replays: slice ends counted from the memoized request time, never past expiry.
+              timeout: new Date(
+                Math.min(
+                  Date.parse(String(requested.expiresAt)),
+                  Date.parse(String(requested.requestedAt)) + (slice + 1) * APPROVAL_RECHECK_MS,
+                ),
+              ),
+            });
+            if (decision) break;
+            const stillPending = await step.run(`approval-check-${call.number}-${slice}`, () =>
+              isApprovalPending(approvalId),
+            );
+            if (!stillPending) break;
+          }
         }
         const resolved = await step.run(`approval-resolve-${call.number}`, () => resolveApproval(runId, approvalId));
         if (!resolved.proceed) return { runId, status: "stopped" };

@@ -476,8 +476,16 @@ export async function requestApproval(runId: string, pending: PendingTool) {
       where: { runId_stepNumber: { runId, stepNumber: pending.number } },
     });
     if (existing)
-      return { approvalId: existing.id, status: existing.status, expiresAt: existing.expiresAt.toISOString() };
-    if ("stopped" in run) return { approvalId: null, status: run.stopped, expiresAt: new Date().toISOString() };
+      return {
+        approvalId: existing.id,
+        status: existing.status,
+        expiresAt: existing.expiresAt.toISOString(),
+        requestedAt: existing.createdAt.toISOString(),
+      };
+    if ("stopped" in run) {
+      const now = new Date().toISOString();
+      return { approvalId: null, status: run.stopped, expiresAt: now, requestedAt: now };
+    }
     const ttl = constraintsOf(run).approval_timeout_ms;
     const expiresAt = new Date(Math.min(Date.now() + ttl, run.deadlineAt.getTime()));
     const approval = await tx.agentApproval.create({
@@ -508,11 +516,22 @@ export async function requestApproval(runId: string, pending: PendingTool) {
       },
       { kind: "status", data: { status: "waiting_approval" } },
     ]);
-    return { approvalId: approval.id, status: "pending" as string, expiresAt: expiresAt.toISOString() };
+    return {
+      approvalId: approval.id,
+      status: "pending" as string,
+      expiresAt: expiresAt.toISOString(),
+      requestedAt: approval.createdAt.toISOString(),
+    };
   });
 }
 
 /** After the wait: the database holds the decision (an undecided approval expires: default deny). */
+/** Undecided and not yet expired (an expired one is settled by `resolveApproval` as a denial). */
+export async function isApprovalPending(approvalId: string): Promise<boolean> {
+  const approval = await db().agentApproval.findUnique({ where: { id: approvalId } });
+  return approval?.status === "pending" && approval.expiresAt.getTime() > Date.now();
+}
+
 export async function resolveApproval(runId: string, approvalId: string) {
   return db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM agent_runs WHERE id = ${runId}::uuid FOR UPDATE`;

@@ -50,7 +50,7 @@ export type WorkspaceContext<Body> = BaseContext<Body> & {
   /** Inside the idempotency transaction for [idem] routes; the shared client otherwise. */
   db: DbClient;
   transaction: Transact;
-  /** Work to do after the request's writes are committed and its response sent (e.g. relaying outbox events). */
+  /** Work to do once the request's writes are committed (e.g. relaying outbox events); skipped on failure. */
   afterCommit: (work: () => Promise<void>) => void;
   actor: Actor;
   workspace: WorkspaceRef;
@@ -123,7 +123,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     };
     if (!idempotencyKey) {
       const result = await handler({ ...ctx, db: db(), transaction: rootTransaction });
-      afterResponse(() => runCommittedWork(committedWork, trace));
+      await runCommittedWork(committedWork, trace);
       return result;
     }
 
@@ -144,7 +144,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
       },
       (error) => errorResult(toApiError(logIfUnexpected(error, trace)), base.requestId),
     );
-    if (handlerSucceeded) afterResponse(() => runCommittedWork(committedWork, trace));
+    if (handlerSucceeded) await runCommittedWork(committedWork, trace);
     const headers = { ...result.headers, ...(result.replayed ? { "Idempotent-Replayed": "true" } : {}) };
     return jsonResponse({ status: result.status, headers }, result.body);
   });
@@ -153,8 +153,9 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
 type Trace = { route: string; actor?: Actor; workspaceId?: string };
 
 /**
- * After-commit work runs once the response is sent (`after`), so it never delays or fails the request: what it does
- * must also be retried elsewhere (e.g. the outbox relay cron).
+ * After-commit work runs before the response, so that a 202 normally means the engine already has the event (a
+ * crash right after the response would otherwise leave it to the once-a-minute relay). It never fails the request:
+ * what it does must also be retried elsewhere (the outbox relay cron).
  */
 async function runCommittedWork(work: (() => Promise<void>)[], trace: Trace) {
   for (const item of work) {
