@@ -1,10 +1,8 @@
 "use client";
-
-import { useState } from "react";
-import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
 import type { Invitation, Page } from "@/lib/client/types";
 import type { ResourceState } from "@/lib/client/use-api-resource";
+import { useRemoveFromPage } from "@/lib/client/use-remove-from-page";
 import { ErrorAlert } from "../error-alert";
 import { RoleBadges } from "../role-badges";
 import { Button } from "../ui/button";
@@ -12,22 +10,10 @@ import { EmptyState } from "../ui/empty-state";
 import { LoadingBlock } from "../ui/spinner";
 
 export function InvitationsList({ ws, resource }: { ws: string; resource: ResourceState<Page<Invitation>> }) {
-  const { data, error, loading, reload, setData } = resource;
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const [revokeError, setRevokeError] = useState<ApiFailure | null>(null);
-
-  const revoke = async (invitation: Invitation) => {
-    setRevoking(invitation.id);
-    setRevokeError(null);
-    const result = await apiFetch(`/api/v1/workspaces/${ws}/invitations/${invitation.id}`, { method: "DELETE" });
-    setRevoking(null);
-    // 404: accepted, revoked or expired meanwhile — either way it is no longer pending.
-    if (result.ok || result.status === 404) {
-      setData((current) => current && { ...current, data: current.data.filter((i) => i.id !== invitation.id) });
-    } else {
-      setRevokeError(result);
-    }
-  };
+  const { data, error, loading, reload } = resource;
+  const { removing: revoking, error: revokeError, remove } = useRemoveFromPage(resource);
+  const revoke = (invitation: Invitation) =>
+    remove(invitation, `/api/v1/workspaces/${ws}/invitations/${invitation.id}`);
 
   if (!data && loading) return <LoadingBlock label="Loading invitations…" />;
   if (!data && error)

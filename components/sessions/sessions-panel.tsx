@@ -3,40 +3,33 @@
 import { useState } from "react";
 import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { signOut } from "@/lib/client/auth";
-import { formatDateTime, formatRelative } from "@/lib/client/format";
+import { formatRelative } from "@/lib/client/format";
 import type { DeviceSession, Page } from "@/lib/client/types";
 import { useApiResource } from "@/lib/client/use-api-resource";
+import { useRemoveFromPage } from "@/lib/client/use-remove-from-page";
 import { ErrorAlert } from "../error-alert";
-import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card, CardBody, CardHeader } from "../ui/card";
 import { EmptyState } from "../ui/empty-state";
 import { LoadingBlock } from "../ui/spinner";
 import { ChangePasswordForm } from "./change-password-form";
+import { SessionSummary } from "./session-summary";
 
 export function SessionsPanel() {
   const sessions = useApiResource<Page<DeviceSession>>("/api/v1/sessions");
-  const [revoking, setRevoking] = useState<string | null>(null);
+  const removal = useRemoveFromPage(sessions);
+  const [signingOut, setSigningOut] = useState(false);
   const [actionError, setActionError] = useState<ApiFailure | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
   const [endingAll, setEndingAll] = useState(false);
 
   const revoke = async (session: DeviceSession) => {
     if (session.current) {
-      setRevoking(session.id);
+      setSigningOut(true);
       await signOut();
       return;
     }
-    setRevoking(session.id);
-    setActionError(null);
-    const result = await apiFetch(`/api/v1/sessions/${session.id}`, { method: "DELETE" });
-    setRevoking(null);
-    // 404: it had already ended (expired, revoked elsewhere) — it is gone either way.
-    if (result.ok || result.status === 404) {
-      sessions.setData((page) => page && { ...page, data: page.data.filter((s) => s.id !== session.id) });
-    } else {
-      setActionError(result);
-    }
+    await removal.remove(session, `/api/v1/sessions/${session.id}`);
   };
 
   const logOutEverywhere = async () => {
@@ -52,6 +45,7 @@ export function SessionsPanel() {
   };
 
   const list = sessions.data?.data ?? [];
+  const shownError = actionError ?? removal.error;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
@@ -72,7 +66,7 @@ export function SessionsPanel() {
             }
           />
           <CardBody className="py-0">
-            {actionError ? <ErrorAlert className="my-4" error={actionError} /> : null}
+            {shownError ? <ErrorAlert className="my-4" error={shownError} /> : null}
             {!sessions.data && sessions.loading ? <LoadingBlock label="Loading sessions…" /> : null}
             {sessions.error ? (
               <ErrorAlert
@@ -101,27 +95,12 @@ export function SessionsPanel() {
                     >
                       <DeviceIcon label={session.device_label} />
                     </span>
-                    <div className="min-w-0 flex-1">
-                      <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm font-medium text-slate-900">
-                        {session.device_label}
-                        {session.current ? <Badge tone="emerald">This device</Badge> : null}
-                      </p>
-                      <p className="text-xs text-slate-500">
-                        {session.ip_address ? `${session.ip_address} · ` : ""}signed in{" "}
-                        <time dateTime={session.created_at} title={formatDateTime(session.created_at)}>
-                          {formatRelative(session.created_at)}
-                        </time>{" "}
-                        · active{" "}
-                        <time dateTime={session.last_seen_at} title={formatDateTime(session.last_seen_at)}>
-                          {formatRelative(session.last_seen_at)}
-                        </time>
-                      </p>
-                    </div>
+                    <SessionSummary session={session} currentLabel="This device" />
                     <Button
                       size="sm"
                       variant="secondary"
                       className="shrink-0"
-                      loading={revoking === session.id}
+                      loading={removal.removing === session.id || (session.current && signingOut)}
                       aria-label={
                         session.current
                           ? "Sign out of this device"

@@ -5,6 +5,7 @@ import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
 import type { ApiToken, Page, Role } from "@/lib/client/types";
 import { type ResourceState, useApiResource } from "@/lib/client/use-api-resource";
+import { useRemoveFromPage } from "@/lib/client/use-remove-from-page";
 import { CopyField } from "../copy-field";
 import { ErrorAlert } from "../error-alert";
 import { RoleBadges } from "../role-badges";
@@ -135,22 +136,12 @@ function CreateTokenForm({ ws, onCreated }: { ws: string; onCreated: (created: C
 }
 
 function TokenList({ ws, resource }: { ws: string; resource: ResourceState<Page<ApiToken>> }) {
-  const { data, error, loading, reload, setData } = resource;
+  const { data, error, loading, reload } = resource;
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const [revokeError, setRevokeError] = useState<ApiFailure | null>(null);
-
+  const { removing: revoking, error: revokeError, remove } = useRemoveFromPage(resource);
   const revoke = async (token: ApiToken) => {
-    setRevoking(token.id);
-    setRevokeError(null);
-    const result = await apiFetch(`/api/v1/workspaces/${ws}/tokens/${token.id}`, { method: "DELETE" });
-    setRevoking(null);
+    await remove(token, `/api/v1/workspaces/${ws}/tokens/${token.id}`);
     setConfirming(null);
-    if (result.ok || result.status === 404) {
-      setData((page) => page && { ...page, data: page.data.filter((t) => t.id !== token.id) });
-    } else {
-      setRevokeError(result);
-    }
   };
 
   if (!data && loading) return <LoadingBlock label="Loading tokens…" />;
