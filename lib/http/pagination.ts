@@ -57,3 +57,11 @@ export function afterCursor(cursor: Cursor | null, field: string) {
   if (!cursor) return {};
   return { OR: [{ [field]: { gt: cursor.at } }, { [field]: cursor.at, id: { gt: cursor.id } }] };
 }
+
+/** An optional id filter in the query string (`?run_id=`): absent → undefined, not an id → 400. */
+export function readIdFilter(url: URL, name: string): string | undefined {
+  const value = url.searchParams.get(name) ?? undefined;
+  if (value !== undefined && !UUID.test(value))
+    throw new ApiError("validation", `invalid_${name}`, `${name} is not an id`);
+  return value;
+}

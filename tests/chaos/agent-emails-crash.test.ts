@@ -2,9 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { chaosSeed, seededRandom } from "../engine-support/chaos";
-import { startEngineProcess } from "../engine-support/processes";
 import { createTestDatabase } from "../helpers/database";
-import { type Product, seedWithCli, startProduct } from "../helpers/product";
+import { type Product, resilientWorkspaceApi, seedWithCli, startProduct } from "../helpers/product";
 
 // Issue 5, "100 concurrent runs whose tools send emails, with crashes injected: zero duplicate outbox emails".
 // 100 support-agent runs, each scripted (offline_plan) to send EMAILS_PER_RUN emails through the `send_email`
@@ -41,28 +40,7 @@ afterAll(async () => {
 });
 
 /** An API call that survives the web server being down: retried (same Idempotency-Key) until it answers. */
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${product.url}/api/v1/workspaces/${ws}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers as object) },
-      });
-      if (response.status < 500) return response;
-      if (Date.now() > deadline) return response;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await delay(100);
-  }
-}
-
-async function crashEngine() {
-  const port = product.engine.port;
-  await product.engine.kill9();
-  product.engine = await startEngineProcess({ databaseUrl, port, appServeUrl: `${product.url}/api/inngest` });
-}
+const api = (path: string, init?: RequestInit) => resilientWorkspaceApi(product, { workspace: ws, token })(path, init);
 
 const PLAN = [
   ...RECIPIENTS.map(
@@ -118,7 +96,7 @@ test("100 concurrent emailing runs under kill -9 of the web server and the engin
         await product.crashAndRestartApp();
         kills.web++;
       } else {
-        await crashEngine();
+        await product.crashAndRestartEngine();
         kills.engine++;
       }
     } else {

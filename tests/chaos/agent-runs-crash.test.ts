@@ -2,9 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { chaosSeed, seededRandom } from "../engine-support/chaos";
-import { startEngineProcess } from "../engine-support/processes";
 import { createTestDatabase } from "../helpers/database";
-import { type Product, seedWithCli, startProduct } from "../helpers/product";
+import { type Product, resilientWorkspaceApi, seedWithCli, startProduct } from "../helpers/product";
 
 // The seed scenario of issue 5 while the engine and the web server are `kill -9`ed at random points: the
 // operations agent checks the disk, asks for approval, is approved, cleans, verifies — the run completes, and the
@@ -30,26 +29,7 @@ afterAll(async () => {
 });
 
 /** An API call that survives the web server being down: retried (same Idempotency-Key) until it answers. */
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await fetch(`${product.url}/api/v1/workspaces/${ws}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers as object) },
-      });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await delay(100);
-    }
-  }
-}
-
-async function crashEngine() {
-  const port = product.engine.port;
-  await product.engine.kill9();
-  product.engine = await startEngineProcess({ databaseUrl, port, appServeUrl: `${product.url}/api/inngest` });
-}
+const api = (path: string, init?: RequestInit) => resilientWorkspaceApi(product, { workspace: ws, token })(path, init);
 
 async function runStatus(runId: string): Promise<string> {
   const { rows } = await pool.query("SELECT status::text FROM agent_runs WHERE id = $1", [runId]);
@@ -101,7 +81,7 @@ test("the seed scenario survives kill -9 of the engine and the web server", asyn
         await delay(Math.floor(random() * 400));
         const victim = random();
         if (victim < 0.4) await product.crashAndRestartApp();
-        else if (victim < 0.8) await crashEngine();
+        else if (victim < 0.8) await product.crashAndRestartEngine();
         kills++;
       } else {
         await delay(100);

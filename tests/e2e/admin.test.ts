@@ -1,36 +1,14 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Role } from "@/lib/db";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { db } from "@/lib/db";
-import { appUrl, createSignedInPersona, uniqueSlug } from "../helpers/fixtures";
-import { collectPageErrors, laptop, launchBrowser, screenshot } from "./browser";
+import { uniqueSlug } from "../helpers/fixtures";
+import { screenshot } from "./browser";
+import { browserSuite } from "./suite";
 
 // The admin console in a real browser: an admin moves a prompt label (and meets a stale-label conflict), a
 // billing owner sees the usage chart and downloads the CSV, which is compared with the ledger.
 
-let browser: Browser;
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-/** A browser page signed in as a new person with `roles` in `slug` (the session cookie from the real sign-in flow). */
-async function signedInPage(slug: string, roles: Role[]) {
-  const persona = await createSignedInPersona({ workspace: slug, roles });
-  const context = await browser.newContext({ ...laptop, baseURL: appUrl(), acceptDownloads: true });
-  const [name, value] = persona.cookie.split(/=(.*)/s) as [string, string];
-  await context.addCookies([{ name, value, url: appUrl() }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(collectPageErrors(page));
-  return { page, persona };
-}
+const { signedInPage } = browserSuite();
 
 test("an admin creates a version and moves the production label, resolving a stale-label conflict", async () => {
   const slug = uniqueSlug("e2e-admin");

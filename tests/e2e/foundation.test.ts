@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { appUrl, uniqueEmail } from "../helpers/fixtures";
-import { collectPageErrors, laptop, launchBrowser, phone, screenshot } from "./browser";
+import { laptop, phone, screenshot } from "./browser";
+import { browserSuite } from "./suite";
 
 // The foundation in a real browser (Debian's Chromium): sign up, create a workspace, invite a second person
 // who signs up on a phone and accepts, change their role (and resolve a stale-version conflict), revoke one of
@@ -10,24 +10,7 @@ import { collectPageErrors, laptop, launchBrowser, phone, screenshot } from "./b
 // Waits are on visible outcomes (URLs, texts, elements), never on time.
 
 const PASSWORD = "correct-horse-battery";
-let browser: Browser;
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(options: Parameters<Browser["newContext"]>[0]): Promise<Page> {
-  const context = await browser.newContext({ ...options, baseURL: appUrl() });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(collectPageErrors(page));
-  return page;
-}
+const { newPage, pageErrors } = browserSuite();
 
 test("sign up → workspace → invite → accept → role change → revoke a session from another device", async () => {
   const base = appUrl();
@@ -129,9 +112,7 @@ test("sign up → workspace → invite → accept → role change → revoke a s
   await bobRow.waitFor();
   expect(await a.locator(`[data-invitation="${bob.email}"]`).count()).toBe(0); // accepted → no longer pending
 
-  const staleTab = await a.context().newPage();
-  staleTab.setDefaultTimeout(15_000);
-  pageErrors.push(collectPageErrors(staleTab));
+  const staleTab = await newPage(a.context());
   await staleTab.goto(`/w/${slug}/members`);
   const staleRow = staleTab.locator(`[data-member="${bob.email}"]`);
   await staleRow.waitFor();

@@ -1,35 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Role } from "@/lib/db";
-import { appUrl, createSignedInPersona, uniqueSlug } from "../helpers/fixtures";
-import { collectPageErrors, laptop, launchBrowser, screenshot } from "./browser";
+import { expect, test } from "vitest";
+import { uniqueSlug } from "../helpers/fixtures";
+import { screenshot } from "./browser";
+import { browserSuite } from "./suite";
 
 // Operations in a real browser: an admin filters the audit log and follows a request id to the lookup, then
 // signs a member's device out, and that member is sent to sign-in on their next navigation.
 
-let browser: Browser;
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-async function signedInPage(slug: string, roles: Role[]) {
-  const persona = await createSignedInPersona({ workspace: slug, roles });
-  const context = await browser.newContext({ ...laptop, baseURL: appUrl() });
-  const [name, value] = persona.cookie.split(/=(.*)/s) as [string, string];
-  await context.addCookies([{ name, value, url: appUrl() }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(collectPageErrors(page));
-  return { page, persona };
-}
+const { signedInPage } = browserSuite();
 
 test("an admin filters the audit log, follows a request id to the lookup, and signs a member out", async () => {
   const slug = uniqueSlug("e2e-ops");

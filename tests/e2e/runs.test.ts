@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { uniqueEmail } from "../helpers/fixtures";
-import { collectPageErrors, laptop, launchBrowser, phone, screenshot } from "./browser";
+import { laptop, phone, screenshot } from "./browser";
+import { browserSuite } from "./suite";
 
 // Agent runs in a real browser against the shared Holdfast (web server + engine, offline model): start the
 // operations agent with approval required for write_local, watch the live timeline reach the approval, approve it
@@ -10,16 +11,7 @@ import { collectPageErrors, laptop, launchBrowser, phone, screenshot } from "./b
 // Then the list with its status filter, and the phone layout. Waits are on the DOM, never on time.
 
 const PASSWORD = "correct-horse-battery";
-let browser: Browser;
-const pageErrors: string[][] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const { newPage, pageErrors } = browserSuite({ timeoutMs: 30_000 });
 
 type LedgerRow = { tool: string; status: string };
 type ApprovalRow = { tool: string; status: string; note: string | null };
@@ -29,12 +21,9 @@ async function api<T>(page: Page, url: string): Promise<T> {
 }
 
 test("runs: start the operations agent, approve in the UI, watch it succeed; ledger, list, phone", async () => {
-  const appUrl = inject("appUrl");
   const tag = randomBytes(3).toString("hex");
-  const context = await browser.newContext({ ...laptop, baseURL: appUrl });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  pageErrors.push(collectPageErrors(page));
+  const page = await newPage(laptop);
+  const context = page.context();
 
   // ── Sign up, create a workspace, open Runs from the workspace nav ─────────────────────────────────────
   await page.goto("/signup");
@@ -119,14 +108,7 @@ test("runs: start the operations agent, approve in the UI, watch it succeed; led
   await screenshot(page, "runs-05-list");
 
   // ── Phone: the list and the finished run ──────────────────────────────────────────────────────────────
-  const phoneContext = await browser.newContext({
-    ...phone,
-    baseURL: appUrl,
-    storageState: await context.storageState(),
-  });
-  const phonePage = await phoneContext.newPage();
-  phonePage.setDefaultTimeout(30_000);
-  pageErrors.push(collectPageErrors(phonePage));
+  const phonePage = await newPage({ ...phone, storageState: await context.storageState() });
   await phonePage.goto(`/w/${slug}/runs`);
   await phonePage.locator(`a[data-run-id="${runId}"]`).waitFor();
   await screenshot(phonePage, "runs-06-phone-list");
@@ -152,7 +134,7 @@ test("runs: start the operations agent, approve in the UI, watch it succeed; led
   await phonePage.goto(`/w/${slug}/runs/00000000-0000-4000-8000-000000000000`);
   await phonePage.getByText("This run does not exist").waitFor();
 
-  await phoneContext.close();
+  await phonePage.context().close();
   await context.close();
   expect(pageErrors.flat()).toEqual([]);
 });

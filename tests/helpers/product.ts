@@ -12,6 +12,8 @@ export type Product = {
   engine: Proc;
   /** `kill -9` of the web server, then a new one on the same port (the engine keeps calling that URL). */
   crashAndRestartApp: () => Promise<void>;
+  /** `kill -9` of the engine, then a new one on the same port and database. */
+  crashAndRestartEngine: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -19,7 +21,12 @@ export type Product = {
  * Holdfast as `npm start` runs it, as real processes: the engine and the production web server, wired by the
  * signing key and event key, against `databaseUrl`. `env` reaches the web server (e.g. OPENAI_BASE_URL).
  */
-export async function startProduct(options: { databaseUrl: string; env?: Record<string, string> }): Promise<Product> {
+export async function startProduct(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Reaches the engine (e.g. the OTLP endpoint its traces go to). */
+  engineEnv?: Record<string, string>;
+}): Promise<Product> {
   const enginePort = await freePort();
   const appPort = await freePort();
   const engineUrl = `http://127.0.0.1:${enginePort}`;
@@ -28,6 +35,7 @@ export async function startProduct(options: { databaseUrl: string; env?: Record<
     databaseUrl: options.databaseUrl,
     port: enginePort,
     appServeUrl: serveUrl,
+    env: options.engineEnv,
   });
   const appEnv = {
     INNGEST_SIGNING_KEY: TEST_SIGNING_KEY,
@@ -44,9 +52,18 @@ export async function startProduct(options: { databaseUrl: string; env?: Record<
       await product.app.kill9();
       product.app = await start();
     },
+    crashAndRestartEngine: async () => {
+      await product.engine.kill9();
+      product.engine = await startEngineProcess({
+        databaseUrl: options.databaseUrl,
+        port: enginePort,
+        appServeUrl: serveUrl,
+        env: options.engineEnv,
+      });
+    },
     stop: async () => {
       await product.app.stop();
-      await engine.stop();
+      await product.engine.stop();
     },
   };
   product.url = product.app.url;
@@ -57,6 +74,32 @@ export async function startProduct(options: { databaseUrl: string; env?: Record<
     throw new Error(`${(error as Error).message}\nengine output:\n${engine.output().slice(-3_000)}`);
   }
   return product;
+}
+
+/**
+ * A workspace API caller that rides out a web server being killed and restarted: network errors and 5xx answers
+ * are retried (writes carry an Idempotency-Key, so a retry never does the work twice) for up to a minute.
+ */
+export function resilientWorkspaceApi(product: Pick<Product, "url">, input: { workspace: string; token: string }) {
+  return async (path: string, init: RequestInit = {}): Promise<Response> => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const response = await fetch(`${product.url}/api/v1/workspaces/${input.workspace}${path}`, {
+          ...init,
+          headers: {
+            authorization: `Bearer ${input.token}`,
+            "content-type": "application/json",
+            ...(init.headers as object),
+          },
+        });
+        if (response.status < 500 || Date.now() > deadline) return response;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
 }
 
 /** The engine syncs the app in the background; tests start once it knows the app's functions. */
