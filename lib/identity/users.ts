@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import type { DbClient } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 import type { Actor } from "@/lib/http/route";
+import { throwIfLastAdminAnywhere } from "@/lib/workspaces/members";
 import { emailSchema } from "@/lib/workspaces/schemas";
 
 export const passwordSchema = z.string().min(10, "use at least 10 characters").max(256);
@@ -73,6 +74,7 @@ export async function deleteAccount(
   db: DbClient,
   input: { actor: Extract<Actor, { kind: "user" }>; requestId: string },
 ) {
+  await throwIfLastAdminAnywhere(db, input.actor.userId);
   await db.user.update({
     where: { id: input.actor.userId },
     data: { deletedAt: new Date(), email: `deleted+${input.actor.userId}@holdfast.invalid` },

@@ -115,6 +115,35 @@ async function lockMemberships(db: DbClient, workspaceId: string) {
   await db.$executeRaw`SELECT 1 FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
 }
 
+/**
+ * Leaving every workspace at once (deleting the account) must not leave one without an admin while others still
+ * work in it: 409 naming those workspaces. A workspace where the user is alone has no one to strand. Run it in
+ * the deleting transaction: the workspace row locks serialise it with role changes and other deletions.
+ */
+export async function throwIfLastAdminAnywhere(db: DbClient, userId: string) {
+  const adminOf = await db.membership.findMany({
+    where: { userId, roles: { has: "admin" } },
+    select: { workspaceId: true, workspace: { select: { slug: true } } },
+    orderBy: { workspaceId: "asc" },
+  });
+  const stranded: string[] = [];
+  for (const { workspaceId, workspace } of adminOf) {
+    await lockMemberships(db, workspaceId);
+    const others = await db.membership.findMany({
+      where: { workspaceId, userId: { not: userId } },
+      select: { roles: true },
+    });
+    if (others.length > 0 && !others.some((other) => other.roles.includes("admin"))) stranded.push(workspace.slug);
+  }
+  if (stranded.length) {
+    throw new ApiError(
+      "conflict",
+      "last_admin",
+      `you are the only admin of ${stranded.join(", ")}; make someone else an admin first`,
+    );
+  }
+}
+
 async function throwIfLastAdmin(db: DbClient, workspaceId: string) {
   const admins = await db.membership.count({ where: { workspaceId, roles: { has: "admin" } } });
   if (admins <= 1) throw new ApiError("conflict", "last_admin", "a workspace keeps at least one admin");

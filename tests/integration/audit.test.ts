@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 const requestId = (what: string) => `audit-${what}-${randomBytes(6).toString("hex")}`;
 
-test("the database refuses UPDATE and DELETE of audit rows, even from the application's own connection", async () => {
+test("the database refuses UPDATE, DELETE and TRUNCATE of audit rows, even from the application's own connection", async () => {
   const [row] = await db().auditLog.findMany({ where: { workspaceId }, take: 1 });
   const id =
     row?.id ?? (await db().auditLog.create({ data: { action: "test.probe", targetType: "test", workspaceId } })).id;
@@ -34,6 +34,7 @@ test("the database refuses UPDATE and DELETE of audit rows, even from the applic
   );
   await expect(db().$executeRaw`DELETE FROM audit_logs WHERE id = ${id}::uuid`).rejects.toThrow(/append-only/);
   await expect(db().auditLog.deleteMany({ where: { workspaceId } })).rejects.toThrow(/append-only/);
+  await expect(db().$executeRaw`TRUNCATE audit_logs`).rejects.toThrow(/append-only/);
   expect(await db().auditLog.findUnique({ where: { id } })).not.toBeNull();
 });
 

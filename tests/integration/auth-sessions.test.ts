@@ -122,6 +122,26 @@ describe("ending sessions", () => {
     expect((await postCredentials({ email: persona.email })).status).toBe(401);
   });
 
+  test("the last admin of a workspace others still use cannot delete the account until someone else is admin", async () => {
+    const [shared, alone] = [uniqueSlug(), uniqueSlug()];
+    const admin = await createPersona({ workspace: shared, roles: ["admin"] });
+    const member = await createPersona({ workspace: shared, roles: ["member"] });
+    await createPersona({ workspace: alone, roles: ["admin"], email: admin.email });
+    const cookie = await signIn(admin.email);
+
+    const refused = await cookieFetch(cookie)("/api/v1/me", { method: "DELETE" });
+    expect(refused.status).toBe(409);
+    const error = (await json(refused)).error;
+    expect(error.code).toBe("last_admin");
+    expect(error.message).toContain(shared);
+    expect(error.message).not.toContain(alone); // alone there: no one is stranded
+    expect(await statusOf(cookie)).toBe(200);
+    expect(await db().membership.count({ where: { userId: admin.userId } })).toBe(2); // nothing written
+
+    await db().membership.updateMany({ where: { userId: member.userId }, data: { roles: ["member", "admin"] } });
+    expect((await cookieFetch(cookie)("/api/v1/me", { method: "DELETE" })).status).toBe(204);
+  });
+
   test("a revoked API token is refused on its next request", async () => {
     const slug = uniqueSlug();
     const admin = await createSignedInPersona({ workspace: slug, roles: ["admin"] });
