@@ -1,4 +1,4 @@
-// `npm run bench [-- --only api|engine|conversations|agents] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
+// `npm run bench [-- --only api|engine|conversations|agents|console] [--quick] [--rebuild|--no-build]`: every benchmark section in one run,
 // written to docs/benchmarks.md. Progress goes to stderr.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -6,19 +6,21 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runAgentBench } from "./agents";
 import { runApiBench } from "./api";
+import { runConsoleBench } from "./console";
 import { runConversationBench } from "./conversations";
 import { cleanupAll } from "./lib/cleanup";
 import { readSection, table, writeDocument } from "./lib/doc";
 import { describeMachine } from "./lib/machine";
 import { progress } from "./lib/progress";
 
-const SECTIONS = ["api", "engine", "conversations", "agents"] as const;
+const SECTIONS = ["api", "engine", "conversations", "agents", "console"] as const;
 type SectionId = (typeof SECTIONS)[number];
 const DOC = path.join(process.cwd(), "docs", "benchmarks.md");
 
 type EngineModule = { runEngineBench?: (options?: { quick?: boolean }) => Promise<string> };
 
-const usage = "usage: npm run bench -- [--only api|engine|conversations|agents] [--quick] [--rebuild | --no-build]";
+const usage =
+  "usage: npm run bench -- [--only api|engine|conversations|agents|console] [--quick] [--rebuild | --no-build]";
 
 function parse() {
   const { values } = parseArgs({
@@ -62,7 +64,7 @@ function header(machine: ReturnType<typeof describeMachine>, sectionsRun: Sectio
   return `# Benchmarks
 
 Written by \`npm run bench\` (\`bench/run.ts\`); do not edit by hand. Re-run it to refresh these numbers —
-\`--only api|engine|conversations|agents\` refreshes one section and keeps the others from their last run, \`--quick\` is a short
+\`--only api|engine|conversations|agents|console\` refreshes one section and keeps the others from their last run, \`--quick\` is a short
 smoke run.
 
 ## How to read these numbers
@@ -111,7 +113,9 @@ async function main() {
           ? await runConversationBench(build)
           : id === "agents"
             ? await runAgentBench(build)
-            : await engineSection(options.quick),
+            : id === "console"
+              ? await runConsoleBench({ quick: options.quick })
+              : await engineSection(options.quick),
     );
   }
   const titles: Record<SectionId, string> = {
@@ -119,6 +123,7 @@ async function main() {
     engine: "Engine",
     conversations: "Conversations",
     agents: "Agents",
+    console: "Console queries",
   };
   const kept = (id: SectionId) =>
     readSection(DOC, id) ?? `## ${titles[id]}\n\nNot measured yet: run \`npm run bench -- --only ${id}\`.`;

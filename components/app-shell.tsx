@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { type ReactNode, useEffect, useState } from "react";
-import type { Role, WorkspaceSummary } from "@/lib/client/types";
+import type { WorkspaceSummary } from "@/lib/client/types";
+import { canSeePage, navigationFor } from "@/lib/workspaces/console-pages";
 import { Brand } from "./brand";
 import { RequestLookupProvider } from "./request-id-link";
 import { SignOutButton } from "./sign-out-button";
@@ -11,27 +12,6 @@ import { cn } from "./ui/cn";
 import { Dropdown, dropdownItemClasses } from "./ui/dropdown";
 
 type ShellUser = { name: string; email: string };
-
-const sectionsOf = (slug: string, roles: Role[]) => [
-  { href: `/w/${slug}`, label: "Overview", exact: true },
-  { href: `/w/${slug}/chat`, label: "Chat", exact: false },
-  { href: `/w/${slug}/members`, label: "Members", exact: false },
-  ...(roles.includes("admin") || roles.includes("member")
-    ? [
-        { href: `/w/${slug}/runs`, label: "Runs", exact: false },
-        { href: `/w/${slug}/world`, label: "World", exact: false },
-      ]
-    : []),
-  ...(roles.includes("admin") ? [{ href: `/w/${slug}/tokens`, label: "API tokens", exact: false }] : []),
-  ...(roles.includes("admin") || roles.includes("member")
-    ? [{ href: `/w/${slug}/prompts`, label: "Prompts", exact: false }]
-    : []),
-  ...(roles.includes("admin") || roles.includes("billing_owner")
-    ? [{ href: `/w/${slug}/usage`, label: "Usage", exact: false }]
-    : []),
-  ...(roles.includes("admin") ? [{ href: `/w/${slug}/requests`, label: "Requests", exact: false }] : []),
-  ...(roles.includes("admin") ? [{ href: `/w/${slug}/audit`, label: "Audit", exact: false }] : []),
-];
 
 /**
  * The signed-in frame: brand, workspace switcher, the current workspace's sections and the account menu.
@@ -50,7 +30,7 @@ export function AppShell({
   const [menuOpen, setMenuOpen] = useState(false);
   const slug = /^\/w\/([^/]+)/.exec(pathname)?.[1];
   const current = workspaces.find((w) => w.slug === slug) ?? null;
-  const sections = current ? sectionsOf(current.slug, current.roles) : [];
+  const sections = current ? navigationFor(current.slug, current.roles) : [];
   const isActive = (href: string, exact: boolean) => (exact ? pathname === href : pathname.startsWith(href));
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the phone menu closes when the page changes
@@ -221,6 +201,14 @@ function WorkspaceSwitcher({
         </Link>
       ))}
       <div className="my-1 border-t border-slate-100" />
+      {current && canSeePage(current.roles, "settings") ? (
+        <Link href={`/w/${current.slug}/settings`} className={dropdownItemClasses}>
+          <svg viewBox="0 0 20 20" className="size-6 p-1 text-slate-400" fill="currentColor" aria-hidden="true">
+            <path d="M3 5.75A.75.75 0 0 1 3.75 5h5.5a2.25 2.25 0 0 1 4.5 0h2.5a.75.75 0 0 1 0 1.5h-2.5a2.25 2.25 0 0 1-4.5 0h-5.5A.75.75 0 0 1 3 5.75Zm0 8.5a.75.75 0 0 1 .75-.75h1.5a2.25 2.25 0 0 1 4.5 0h6.5a.75.75 0 0 1 0 1.5h-6.5a2.25 2.25 0 0 1-4.5 0h-1.5a.75.75 0 0 1-.75-.75Z" />
+          </svg>
+          Workspace settings
+        </Link>
+      ) : null}
       <Link href="/workspaces/new" className={dropdownItemClasses}>
         <span className="flex size-6 items-center justify-center text-slate-400" aria-hidden="true">
           +

@@ -1,5 +1,6 @@
 // `npm run engine` — Holdfast's durable-execution engine for Inngest functions (see docs/engine.md).
 // `npm run engine -- sync [url]` asks a running engine to re-sync the app.
+import { startTracing } from "../lib/telemetry/setup.ts";
 import { readEngineConfig } from "./config.ts";
 import { startEngine } from "./engine.ts";
 import { hashedSigningKey } from "./protocol/signing.ts";
@@ -16,6 +17,8 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = response.ok ? 0 : 1;
     return;
   }
+  // Spans of runs (docs/observability.md): off unless HOLDFAST_TRACES or an OTLP endpoint is configured.
+  const telemetry = startTracing("holdfast-engine");
   const engine = await startEngine(config);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -25,10 +28,13 @@ async function main(argv: string[]): Promise<void> {
     // In-flight calls keep their leases; another engine (or this one, restarted) resumes them.
     const force = setTimeout(() => process.exit(0), 10_000);
     force.unref();
-    engine.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    engine
+      .stop()
+      .then(() => telemetry?.shutdown().catch(() => {}))
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -16,6 +16,8 @@ export const generationRequested = eventType("conversation/generation.requested"
     conversationId: z.string().uuid(),
     generationId: z.string().uuid(),
     requestId: z.string().optional(),
+    /** W3C trace context of the request that sent it (lib/events/outbox.ts); the engine continues the trace. */
+    traceparent: z.string().optional(),
   }),
 });
 
@@ -26,6 +28,7 @@ export const runRequested = eventType("agent/run.requested", {
     runId: z.string().uuid(),
     engineKey: z.string().min(1),
     requestId: z.string().optional(),
+    traceparent: z.string().optional(),
   }),
 });
 

@@ -25,7 +25,7 @@ const serverEnvSchema = databaseEnvSchema.extend({
     .default(15 * 60),
   /** Bearer token of GET /api/metrics; unset or empty = the endpoint answers 404. */
   HOLDFAST_METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
-  /** A running generation with no new stream chunk for this long counts as stuck (metrics). */
+  /** Queued or running generations and agent runs with no progress (updated_at) this long are stuck. */
   HOLDFAST_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(300),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });

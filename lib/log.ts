@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -30,10 +32,59 @@ export function maskForLog(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** Structured JSON logs, one line each; every field passes through `maskForLog`. */
+/** What a line is about when it does not say: the request (or the job started by it) and its workspace. */
+export type LogContext = { readonly requestId?: string; readonly workspaceId?: string };
+
+// Process-wide, not module-wide: Next.js bundles instrumentation.ts and each route apart, each with its own copy of
+// this module, and the context set by one copy must reach lines logged through another (as must the sink).
+type Shared = { context: AsyncLocalStorage<LogContext>; sink?: (line: RequestLogLine) => void };
+const SHARED = Symbol.for("holdfast.log");
+const shared: Shared = ((globalThis as { [SHARED]?: Shared })[SHARED] ??= { context: new AsyncLocalStorage() });
+const context = shared.context;
+
+/** Runs `work` with `scope` as the context of every line it logs (the route wrapper, the Inngest middleware). */
+export function withLogContext<T>(scope: LogContext, work: () => T): T {
+  return context.run(scope, work);
+}
+
+/** A masked line tied to a request: what the request lookup shows (lib/logs/store.ts keeps them). */
+export type RequestLogLine = {
+  at: Date;
+  level: Level;
+  event: string;
+  requestId: string;
+  workspaceId: string | null;
+  fields: Record<string, unknown>;
+};
+export function setRequestLineSink(sink: ((line: RequestLogLine) => void) | undefined): void {
+  shared.sink = sink;
+}
+
+/**
+ * Structured JSON logs, one line each; every field passes through `maskForLog`. Lines tied to a request at `info`
+ * or above are also kept for the request lookup, whatever LOG_LEVEL lets through to the console.
+ */
 export function log(level: Level, event: string, fields: Record<string, unknown> = {}) {
-  if (ORDER[level] < minimumLevel()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...(maskForLog(fields) as object) });
-  if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
-  else process.stdout.write(`${line}\n`);
+  const printed = ORDER[level] >= minimumLevel();
+  const scope = context.getStore();
+  const requestId = typeof fields.request_id === "string" ? fields.request_id : scope?.requestId;
+  const kept = !!requestId && !!shared.sink && ORDER[level] >= ORDER.info;
+  if (!printed && !kept) return;
+  const at = new Date();
+  const masked = maskForLog(fields) as Record<string, unknown>;
+  if (printed) {
+    const line = JSON.stringify({
+      time: at.toISOString(),
+      level,
+      event,
+      ...(requestId ? { request_id: requestId } : {}),
+      ...masked,
+    });
+    if (level === "error" || level === "warn") process.stderr.write(`${line}\n`);
+    else process.stdout.write(`${line}\n`);
+  }
+  if (kept && requestId) {
+    const workspaceId = typeof fields.workspace_id === "string" ? fields.workspace_id : (scope?.workspaceId ?? null);
+    shared.sink?.({ at, level, event, requestId, workspaceId, fields: masked });
+  }
 }

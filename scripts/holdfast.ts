@@ -12,7 +12,8 @@ if (!name || !/^[a-z-]+$/.test(name) || !existsSync(file)) {
       "  start                 web server + engine on the embedded defaults (npm start)\n" +
       "  migrate               apply pending database migrations\n" +
       "  seed-user --email E --password P --workspace SLUG [--role ROLE]... [--token]\n" +
-      "  runs [--status S]     durable runs on the engine\n",
+      "  runs [--status S]     durable runs on the engine\n" +
+      "  retention [--dry-run] [--workspace SLUG]... [--json]   delete what is past each workspace's retention\n",
   );
   process.exit(name ? 2 : 0);
 }

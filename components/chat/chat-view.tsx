@@ -24,6 +24,7 @@ import {
 } from "@/lib/client/chat/types";
 import { ErrorAlert } from "../error-alert";
 import { NotFoundCard } from "../not-found-card";
+import { ResetConversation } from "../runs/generations-list";
 import { Button } from "../ui/button";
 import { EmptyState } from "../ui/empty-state";
 import { LoadingBlock } from "../ui/spinner";
@@ -63,7 +64,16 @@ function titleFrom(content: string): string {
  * On load, every recent question without an answer is looked up (`GET …/generations/{id}`), and one still on its
  * way is followed from seq 0, which renders all text so far and continues live.
  */
-export function ChatView({ ws, conversationId }: { ws: string; conversationId: string }) {
+export function ChatView({
+  ws,
+  conversationId,
+  canReset = false,
+}: {
+  ws: string;
+  conversationId: string;
+  /** Admins may reset the conversation (its context snapshot and pending work); the server checks again. */
+  canReset?: boolean;
+}) {
   const paths = useMemo(() => chatPaths(ws), [ws]);
   const { upsert, models } = useConversations();
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -76,6 +86,7 @@ export function ChatView({ ws, conversationId }: { ws: string; conversationId: s
   const [draft, setDraft] = useState("");
   const [model, setModel] = useState("");
   const [stopping, setStopping] = useState<string | null>(null);
+  const [resetting, setResetting] = useState(false);
   const [stopError, setStopError] = useState<ApiFailure | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -406,7 +417,21 @@ export function ChatView({ ws, conversationId }: { ws: string; conversationId: s
         ) : (
           <div className="h-7 w-48 animate-pulse rounded bg-slate-100" aria-hidden="true" />
         )}
+        {canReset && conversation ? (
+          <Button size="sm" variant="ghost" className="ml-auto shrink-0" onClick={() => setResetting(true)}>
+            Reset
+          </Button>
+        ) : null}
       </header>
+      {canReset ? (
+        <div className="empty:hidden space-y-2 px-3 pt-2 sm:px-4">
+          <ResetConversation
+            ws={ws}
+            conversation={resetting && conversation ? { id: conversationId, title: conversation.title } : null}
+            onClose={() => setResetting(false)}
+          />
+        </div>
+      ) : null}
 
       <div
         ref={logRef}

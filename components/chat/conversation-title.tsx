@@ -3,8 +3,8 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { type Conversation, chatPaths } from "@/lib/client/chat/types";
+import { ConflictAlert } from "../conflict-alert";
 import { ErrorAlert } from "../error-alert";
-import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 
 /** A 412 on rename: someone changed the conversation after we read it. Theirs is shown; ours can be reapplied. */
@@ -149,37 +149,23 @@ export function ConversationTitle({
       )}
       {error ? <ErrorAlert className="mt-2" error={error} title="Could not rename the conversation" /> : null}
       {conflict ? (
-        <Alert
-          tone="warning"
+        <ConflictAlert
           className="mt-2"
           title="Changed elsewhere"
-          actions={
-            <>
-              <Button
-                size="sm"
-                loading={saving}
-                onClick={() => void save(conflict.wanted, conflict.etag ?? conflict.theirs.version)}
-              >
-                Reapply my title
-              </Button>
-              <Button
-                size="sm"
-                variant="secondary"
-                onClick={() => {
-                  setConflict(null);
-                  setNotice("Kept the other title.");
-                }}
-              >
-                Keep theirs
-              </Button>
-            </>
-          }
+          reapplyLabel="Reapply my title"
+          keepLabel="Keep theirs"
+          busy={saving}
+          onReapply={() => void save(conflict.wanted, conflict.etag ?? conflict.theirs.version)}
+          onKeep={() => {
+            setConflict(null);
+            setNotice("Kept the other title.");
+          }}
         >
           <span data-conflict-theirs={conflict.theirs.title}>
             The title was changed elsewhere to “{conflict.theirs.title}” while you edited it. Yours was “
             {conflict.wanted}”.
           </span>
-        </Alert>
+        </ConflictAlert>
       ) : null}
     </div>
   );

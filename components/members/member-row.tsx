@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import { type ApiFailure, apiFetch } from "@/lib/client/api";
 import { formatDate, initials, roleLabel, sameRoles, sortRoles } from "@/lib/client/format";
 import type { Member, Role } from "@/lib/client/types";
+import { ConflictAlert } from "../conflict-alert";
 import { ErrorAlert } from "../error-alert";
 import { RoleBadges } from "../role-badges";
 import { RolePicker } from "../role-picker";
@@ -193,35 +194,20 @@ export function MemberRow({
           ) : null}
           {error ? <ErrorAlert error={error} title="Could not change the roles" /> : null}
           {conflict?.action === "roles" ? (
-            <Alert
-              tone="warning"
+            <ConflictAlert
               title="Someone else changed this member meanwhile"
-              actions={
-                <>
-                  <Button
-                    size="sm"
-                    loading={pending}
-                    onClick={() => void saveRoles(conflict.wanted, conflict.current.version)}
-                  >
-                    Apply my change again
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="secondary"
-                    onClick={() => {
-                      setDraft(conflict.current.roles);
-                      setConflict(null);
-                      setMode("view");
-                    }}
-                  >
-                    Keep their version
-                  </Button>
-                </>
-              }
+              keepLabel="Keep their version"
+              busy={pending}
+              onReapply={() => void saveRoles(conflict.wanted, conflict.current.version)}
+              onKeep={() => {
+                setDraft(conflict.current.roles);
+                setConflict(null);
+                setMode("view");
+              }}
             >
               {member.name} now has <strong>{describe(conflict.current.roles)}</strong>; you wanted{" "}
               <strong>{describe(conflict.wanted)}</strong>. Nothing was overwritten.
-            </Alert>
+            </ConflictAlert>
           ) : (
             <div className="flex gap-2">
               <Button type="submit" size="sm" loading={pending} disabled={sameRoles(draft, member.roles)}>

@@ -14,14 +14,18 @@ import { Card, CardBody, CardHeader } from "../ui/card";
 import { cn } from "../ui/cn";
 import { Input } from "../ui/input";
 import { LoadingBlock } from "../ui/spinner";
+import { VersionUsage } from "./version-usage";
 
 const newKey = () => crypto.randomUUID();
+const DEFAULT_PROMPT = "assistant";
 
 /** Prompts: names with labels, a prompt's version history, new versions, diffs and label moves (admins write). */
 export function PromptsPanel({ ws, canWrite }: { ws: string; canWrite: boolean }) {
   const prompts = useApiResource<Page<PromptSummary>>(`/api/v1/workspaces/${ws}/prompts`);
   const [selected, setSelected] = useState<string | null>(null);
-  const current = selected ?? prompts.data?.data[0]?.name ?? null;
+  // The chat's own prompt opens first (the agents' prompts sort before it by name).
+  const current =
+    selected ?? prompts.data?.data.find((p) => p.name === DEFAULT_PROMPT)?.name ?? prompts.data?.data[0]?.name ?? null;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
@@ -156,7 +160,8 @@ function PromptDetail({
                   </Badge>
                 ))}
                 <span className="text-slate-500">
-                  {formatDateTime(v.created_at)} · used by {v.messages_count} message{v.messages_count === 1 ? "" : "s"}
+                  {formatDateTime(v.created_at)} ·{" "}
+                  <VersionUsage base={base} ws={ws} version={v.version} messagesCount={v.messages_count} />
                 </span>
                 {v.version > 1 ? (
                   <Button

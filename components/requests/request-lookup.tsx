@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { RequestLookup } from "@/lib/client/admin-types";
 import { type ApiFailure, apiFetch } from "@/lib/client/api";
@@ -107,6 +108,60 @@ export function RequestLookupPanel({ ws, initialId }: { ws: string; initialId: s
                   </ul>
                 </div>
               ))}
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title={`Agent runs (${found.runs.length})`} />
+            <CardBody className="space-y-4 text-sm">
+              {found.runs.map((run) => (
+                <div key={run.id} data-testid="request-run">
+                  <p>
+                    <Badge tone={run.status === "failed" || run.status === "timed_out" ? "amber" : "neutral"}>
+                      {run.status}
+                    </Badge>{" "}
+                    <Link className="font-mono text-sky-700 hover:underline" href={`/w/${ws}/runs/${run.id}`}>
+                      {run.id}
+                    </Link>{" "}
+                    · {run.agent} · {run.started_by_this_request ? "started by this request" : "acted on"} · attempts{" "}
+                    {run.attempts}
+                    {run.error ? <span className="text-red-700"> · {run.error.code}</span> : null}
+                  </p>
+                  {run.steps.length ? (
+                    <ul className="mt-1 list-disc pl-5 text-slate-600">
+                      {run.steps.map((step) => (
+                        <li key={step.number}>
+                          step {step.number} {step.kind}
+                          {step.tool ? ` ${step.tool}` : ""} ({step.status}) · {step.duration_ms} ms · {step.tokens}{" "}
+                          tokens
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </div>
+              ))}
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader
+              title={`Log lines (${found.log_lines.length})`}
+              description="Lines the request and the jobs it started logged, masked as in the server logs."
+            />
+            <CardBody>
+              {found.log_lines.length ? (
+                <ol className="space-y-1 font-mono text-xs">
+                  {found.log_lines.map((line) => (
+                    <li key={line.id} data-testid="request-log-line" className="break-all">
+                      <span className="text-slate-500">{formatDateTime(line.at)}</span>{" "}
+                      <span className={line.level === "error" || line.level === "warn" ? "text-red-700" : ""}>
+                        {line.level}
+                      </span>{" "}
+                      <span className="font-semibold">{line.event}</span> {JSON.stringify(line.fields)}
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <p className="text-sm text-slate-500">No log lines.</p>
+              )}
             </CardBody>
           </Card>
         </>

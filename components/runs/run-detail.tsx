@@ -11,6 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/spinner";
 import { type ApiFailure, apiFetch, newIdempotencyKey } from "@/lib/client/api";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
+import type { ConsoleRun } from "@/lib/client/runs/console";
 import {
   type Approval,
   describePatchOp,
@@ -21,8 +22,11 @@ import {
   type LedgerEntry,
   type Run,
   type RunStep,
+  STATUS_LABELS,
 } from "@/lib/client/runs/types";
 import { useRun } from "@/lib/client/runs/use-run";
+import { EngineSection } from "./engine-view";
+import { RunActions } from "./run-actions";
 import { RiskBadge, RunStatusBadge } from "./run-status-badge";
 
 /** One run: status, progress and deadline; a pending approval; the end state; timeline; state contract; ledger. */
@@ -31,11 +35,14 @@ export function RunDetail({
   runId,
   canWrite,
   canDecide,
+  canAdmin = false,
 }: {
   ws: string;
   runId: string;
   canWrite: boolean;
   canDecide: boolean;
+  /** Retry, re-run and the engine's view (`runs.admin`); the server checks again. */
+  canAdmin?: boolean;
 }) {
   const view = useRun(ws, runId);
   const { run } = view;
@@ -71,7 +78,15 @@ export function RunDetail({
   return (
     <div className="space-y-6" data-run-id={run.id} data-run-status={run.status}>
       <BackLink ws={ws} />
-      <RunHeader ws={ws} run={run} canWrite={canWrite} onChanged={view.refresh} connection={view.connection} />
+      <RunHeader
+        ws={ws}
+        run={run}
+        canWrite={canWrite}
+        canAdmin={canAdmin}
+        onChanged={view.applyRun}
+        connection={view.connection}
+        statusTrail={view.statusTrail}
+      />
       {view.refreshError ? (
         <ErrorAlert error={view.refreshError} title="Could not refresh the run; showing what was loaded" />
       ) : null}
@@ -89,6 +104,7 @@ export function RunDetail({
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-6">
           <Timeline run={run} steps={view.steps} approvals={view.approvals} />
+          {canAdmin ? <EngineSection ws={ws} runId={run.id} version={`${run.attempts}:${run.status}`} /> : null}
           <Ledger entries={view.ledger} />
         </div>
         <div className="min-w-0 space-y-6">
@@ -114,28 +130,20 @@ function RunHeader({
   ws,
   run,
   canWrite,
+  canAdmin,
   onChanged,
   connection,
+  statusTrail,
 }: {
   ws: string;
-  run: Run;
+  run: ConsoleRun;
   canWrite: boolean;
-  onChanged: () => void;
+  canAdmin: boolean;
+  onChanged: (run: Run) => void;
   connection: string | null;
+  statusTrail: Run["status"][];
 }) {
-  const [canceling, setCanceling] = useState(false);
-  const [error, setError] = useState<ApiFailure | null>(null);
   const active = isActiveStatus(run.status);
-  const cancel = async () => {
-    if (!window.confirm("Cancel this run? Steps already taken stay on record.")) return;
-    setCanceling(true);
-    const result = await apiFetch(`/api/v1/workspaces/${ws}/runs/${run.id}/cancel`, { method: "POST" });
-    setCanceling(false);
-    if (result.ok) {
-      setError(null);
-      onChanged();
-    } else setError(result);
-  };
   return (
     <div className="space-y-3">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -157,18 +165,30 @@ function RunHeader({
             {run.goal}
           </h1>
           <p className="mt-1 text-sm text-slate-500">
-            <span className="capitalize">{run.agent}</span> agent · {run.prompt_version ?? "—"} · {run.model ?? "—"} ·
-            started {formatRelative(run.created_at)}
+            <span className="capitalize">{run.agent}</span> agent ·{" "}
+            <span data-prompt-version>{run.prompt_version ?? "—"}</span> · {run.model ?? "—"} · started{" "}
+            {formatRelative(run.created_at)}
             {run.attempts > 1 ? ` · attempt ${run.attempts}` : ""}
           </p>
+          {statusTrail.length > 1 ? (
+            <p className="mt-1 text-xs text-slate-500" aria-live="polite">
+              Seen here:{" "}
+              <span data-status-trail={statusTrail.join(" ")}>
+                {statusTrail.map((s) => STATUS_LABELS[s] ?? s).join(" → ")}
+              </span>
+            </p>
+          ) : null}
+          {run.rerun_of ? (
+            <p className="mt-1 text-xs text-slate-500">
+              Re-run of{" "}
+              <Link href={`/w/${ws}/runs/${run.rerun_of}`} className="font-mono underline underline-offset-2">
+                {run.rerun_of.slice(0, 8)}
+              </Link>
+            </p>
+          ) : null}
         </div>
-        {active && canWrite ? (
-          <Button variant="danger" onClick={cancel} loading={canceling} className="self-start">
-            Cancel run
-          </Button>
-        ) : null}
+        <RunActions ws={ws} run={run} canWrite={canWrite} canAdmin={canAdmin} onChanged={onChanged} />
       </div>
-      {error ? <ErrorAlert error={error} title="Could not cancel the run" /> : null}
       <div className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-center">
         <Meter label="Progress" value={run.progress} max={100} text={`${run.progress}%`} tone="indigo" />
         <p className="text-xs text-slate-500">
@@ -324,7 +344,7 @@ function PendingApproval({
   );
 }
 
-function EndState({ run }: { run: Run }) {
+function EndState({ run }: { run: ConsoleRun }) {
   if (run.status === "succeeded") {
     return (
       <Alert tone="success" title="Succeeded" className="text-base">
@@ -335,7 +355,12 @@ function EndState({ run }: { run: Run }) {
   }
   if (run.status === "failed" || run.status === "timed_out") {
     return (
-      <Alert tone="error" title={run.status === "failed" ? "Failed" : "Timed out"}>
+      <Alert
+        tone="error"
+        title={run.status === "failed" ? "Failed" : "Timed out"}
+        requestId={run.request_id ?? null}
+        idLabel="Started by request"
+      >
         <p>{run.error?.message ?? "The run stopped without finishing."}</p>
         {run.error ? (
           <p className="mt-1 font-mono text-xs">

@@ -164,11 +164,26 @@ export function createEngineServer(ctx: EngineContext): Server {
       const invalid = statuses.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
       if (invalid) return sendJson(res, 400, { error: `unknown status ${invalid}` });
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 50) || 50, 1), 500);
+      // `event_data`: a JSON object the triggering event's data must contain (jsonb @>), e.g. {"runId":"…"}.
+      const rawEventData = url.searchParams.get("event_data");
+      let eventData: Record<string, unknown> | undefined;
+      if (rawEventData !== null) {
+        let json: unknown;
+        try {
+          json = JSON.parse(rawEventData);
+        } catch {
+          json = undefined;
+        }
+        const parsed = z.record(z.string(), z.unknown()).safeParse(json);
+        if (!parsed.success) return sendJson(res, 400, { error: "event_data must be a JSON object" });
+        eventData = parsed.data;
+      }
       const data = await listRuns(ctx.db, {
         statuses: statuses as RunStatus[],
         functionId: url.searchParams.get("function_id") ?? undefined,
         before: url.searchParams.get("before") ?? undefined,
         limit,
+        eventData,
       });
       return sendJson(res, 200, { data });
     }

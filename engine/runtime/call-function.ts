@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { injectTraceHeaders } from "../../lib/telemetry/tracing.ts";
 import { signBody, verifySignature } from "../protocol/signing.ts";
 import type { EngineContext } from "./context.ts";
 import type { LeasedItem } from "./run-state.ts";
@@ -37,6 +38,8 @@ export type CallRequest = {
   body: string;
   runStatus: string;
   started: boolean;
+  /** The run's triggering event (canonical JSON): its data may carry `traceparent` and `requestId`. */
+  event: string;
 };
 
 type RunForCall = {
@@ -73,7 +76,7 @@ export async function buildCallRequest(
   const body = `{"ctx":${ctxText},"event":${run.event},"events":[${run.event}],"steps":${run.steps},"version":2}`;
   const url = new URL(fnUrl);
   url.searchParams.set("stepId", item.step_id);
-  return { url: url.toString(), body, runStatus: run.status, started: run.started };
+  return { url: url.toString(), body, runStatus: run.status, started: run.started, event: run.event };
 }
 
 /** A run created (running, no steps yet) in the transaction that leased its first call to this process. */
@@ -121,13 +124,14 @@ export async function sendCall(ctx: EngineContext, request: CallRequest, runId: 
   try {
     response = await fetch(request.url, {
       method: "POST",
-      headers: {
+      // `traceparent`/`baggage` of the active `engine.run` span, when traces are exported (run-call.ts).
+      headers: injectTraceHeaders({
         "content-type": "application/json",
         "x-inngest-signature": signBody(ctx.config.signingKey, request.body, ctx.now()),
         "x-inngest-req-version": "2",
         "x-inngest-server-kind": "cloud",
         "x-run-id": runId,
-      },
+      }),
       body: request.body,
       signal: AbortSignal.timeout(ctx.config.callTimeoutMs),
     });

@@ -5,6 +5,7 @@ import { extendLease } from "./claim.ts";
 import type { EngineContext } from "./context.ts";
 import { applyOutcome } from "./handle-outcome.ts";
 import { cancelRun, canonical, failRun, isTerminal, type LeasedItem, lockRun } from "./run-state.ts";
+import { tracedCall } from "./trace-call.ts";
 
 /** Executes one leased call/step item: the HTTP call to the SDK, heartbeating the lease meanwhile. */
 export async function runCall(ctx: EngineContext, item: LeasedItem): Promise<LeasedItem | undefined> {
@@ -27,7 +28,7 @@ export async function runCall(ctx: EngineContext, item: LeasedItem): Promise<Lea
   );
   const startedAt = new Date(ctx.now());
   try {
-    const outcome = await sendCall(ctx, request, item.run_id);
+    const outcome = await tracedCall(item, request, () => sendCall(ctx, request, item.run_id));
     if (outcome.kind === "error") {
       ctx.log.debug("call failed", {
         runId: item.run_id,

@@ -77,18 +77,27 @@ const SUMMARY = `SELECT r.id, r.function_id, r.status, r.event, r.created_at, r.
 
 export async function listRuns(
   db: Queryable,
-  filter: { statuses?: RunStatus[]; functionId?: string; limit?: number; before?: string },
+  filter: {
+    statuses?: RunStatus[];
+    functionId?: string;
+    limit?: number;
+    before?: string;
+    /** Runs whose triggering event's `data` contains this JSON object (jsonb `@>`), e.g. `{"runId": "…"}`. */
+    eventData?: Record<string, unknown>;
+  },
 ): Promise<RunSummary[]> {
   const { rows } = await db.query<SummaryRow>(
     `${SUMMARY}
       WHERE ($1::text[] IS NULL OR r.status = ANY($1)) AND ($2::text IS NULL OR r.function_id = $2)
         AND ($3::text IS NULL OR r.id < $3)
+        AND ($5::jsonb IS NULL OR (r.event::jsonb -> 'data') @> $5::jsonb)
       ORDER BY r.created_at DESC, r.id DESC LIMIT $4`,
     [
       filter.statuses?.length ? filter.statuses : null,
       filter.functionId ?? null,
       filter.before ?? null,
       filter.limit ?? 50,
+      filter.eventData ? JSON.stringify(filter.eventData) : null,
     ],
   );
   return rows.map(toSummary);

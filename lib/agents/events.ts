@@ -1,6 +1,7 @@
 import { CHUNK_CHANNEL } from "@/lib/conversations/generations";
 import type { DbClient, Prisma } from "@/lib/db";
 import { notFound } from "@/lib/http/errors";
+import { log } from "@/lib/log";
 
 export type RunEventKind = "status" | "step" | "approval" | "state" | "end";
 export type NewRunEvent = { kind: RunEventKind; data: Prisma.InputJsonValue };
@@ -20,6 +21,24 @@ export async function appendRunEvents(db: DbClient, runId: string, events: NewRu
       data: events.map((event, index) => ({ runId, seq: first + index, kind: event.kind, data: event.data })),
     });
     await db.$executeRaw`SELECT pg_notify(${CHUNK_CHANNEL}, ${runId})`;
+    for (const event of events) log("info", `run.${event.kind}`, { run_id: runId, ...loggedFieldsOf(event.data) });
   }
   return row.last_event_seq;
+}
+
+// A run's state transitions are logged from its event stream, with the scalar facts only: step results, state
+// values and notes can hold anyone's text and stay in the database.
+const LOGGED_FIELDS = ["status", "number", "kind", "tool", "id", "decision", "retry", "duration_ms"];
+
+function loggedFieldsOf(data: Prisma.InputJsonValue): Record<string, unknown> {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return {};
+  const record = data as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const key of LOGGED_FIELDS) {
+    const value = record[key];
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") fields[key] = value;
+  }
+  const error = record.error as { code?: unknown } | undefined;
+  if (typeof error?.code === "string") fields.error_code = error.code;
+  return fields;
 }

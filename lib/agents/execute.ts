@@ -81,6 +81,16 @@ async function lockRunning(tx: DbClient, runId: string): Promise<AgentRun | { st
   return run;
 }
 
+/** The run's system prompt: the text of the prompt version recorded at creation (the registry's for older runs). */
+async function systemPromptOf(run: AgentRun, fallback: string): Promise<string> {
+  if (!run.promptVersionId) return fallback;
+  const version = await db().promptVersion.findFirst({
+    where: { id: run.promptVersionId, workspaceId: run.workspaceId },
+    select: { content: true },
+  });
+  return version?.content ?? fallback;
+}
+
 /** Applies and records a state patch; returns whether the state changed. */
 async function patchState(tx: DbClient, run: AgentRun, stepNumber: number, ops: StatePatchOp[]): Promise<boolean> {
   if (ops.length === 0) return false;
@@ -232,6 +242,7 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
     await failRun(runId, { type: "validation", code: "unknown_agent", message: `no agent ${runNow.agent}` });
     return stop("failed");
   }
+  const system = await systemPromptOf(runNow, agent.system);
   const budget = budgetSchema.parse(runNow.budget);
   const registry = createToolRegistry({ workspaceId: runNow.workspaceId }) as ToolRegistry;
   const tools: Record<string, ToolSpec> = {};
@@ -242,8 +253,7 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
   const steps = await db().agentStep.findMany({ where: { runId }, orderBy: { number: "asc" } });
   const messages = buildMessages(runNow, steps, budget.max_artifact_bytes_in_context);
   const estimate = Math.ceil(
-    estimateJsonTokens({ system: agent.system, messages, tools: agent.tools.map((n) => registry[n]?.description) }) *
-      1.5,
+    estimateJsonTokens({ system, messages, tools: agent.tools.map((n) => registry[n]?.description) }) * 1.5,
   );
   const reserve = estimate + MAX_OUTPUT_TOKENS;
   const reserveCost = costOf(runNow.model, { inputTokens: estimate, outputTokens: MAX_OUTPUT_TOKENS });
@@ -330,7 +340,7 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
       : [];
     result = await runGeneration({
       modelId: runNow.model,
-      system: agent.system,
+      system,
       messages: [...messages, ...conclude],
       tools,
       toolChoice: reservation.soft ? "none" : "auto",
@@ -422,7 +432,7 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
         ...runStateSchema.parse(run.state).plan,
         ...agent.planOutline,
         agent.description,
-        agent.system,
+        system,
         ...Object.values(tools).map((tool) => tool.description ?? ""),
       ],
       agentTools: agent.tools,

@@ -14,7 +14,11 @@ export type RunConstraints = { require_approval: ToolRisk[] };
 export type AgentDefinition = {
   name: string;
   description: string;
-  promptVersion: string;
+  /**
+   * Its system prompt's name in the prompts system (lib/prompts): `system` is that prompt's built-in version 1,
+   * and a run uses the version the prompt's `production` label points at when the run is created.
+   */
+  promptName: string;
   system: string;
   tools: readonly string[];
   defaultBudget: RunBudget;
@@ -68,7 +72,7 @@ export const AGENTS: Record<string, AgentDefinition> = {
   operations: {
     name: "operations",
     description: "Checks the simulated server's disk and cleans old logs when it is nearly full, then verifies.",
-    promptVersion: "operations@1",
+    promptName: "agent-operations",
     system: OPERATIONS_SYSTEM,
     tools: ["check_disk", "list_logs", "clean_logs"],
     defaultBudget: BASE_BUDGET,
@@ -78,7 +82,7 @@ export const AGENTS: Record<string, AgentDefinition> = {
   support: {
     name: "support",
     description: "Reads the customer records and sends each customer a status email through the outbox.",
-    promptVersion: "support@1",
+    promptName: "agent-support",
     system: SUPPORT_SYSTEM,
     tools: ["read_records", "update_record", "send_email"],
     defaultBudget: BASE_BUDGET,
@@ -88,7 +92,7 @@ export const AGENTS: Record<string, AgentDefinition> = {
   research: {
     name: "research",
     description: "Fetches allow-listed pages and writes a summary artifact with its sources.",
-    promptVersion: "research@1",
+    promptName: "agent-research",
     system: RESEARCH_SYSTEM,
     tools: ["fetch_url", "write_summary"],
     defaultBudget: BASE_BUDGET,

@@ -2,12 +2,14 @@ import { DEFAULT_AGENT_PARAMS } from "@/lib/ai/models";
 import { OfflinePlanError, parseOfflinePlan } from "@/lib/ai/offline-plan";
 import { resolveModel } from "@/lib/ai/providers";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { type ConsoleListQuery, consoleListPlan, isStuck, requestersOf } from "@/lib/console/list-query";
 import type { Database, DbClient, Prisma } from "@/lib/db";
 import type { AgentRun } from "@/lib/db/generated/client.ts";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { ApiError, notFound } from "@/lib/http/errors";
-import { type Cursor, toPage } from "@/lib/http/pagination";
+import { toPage } from "@/lib/http/pagination";
 import type { Actor } from "@/lib/http/route";
+import { DEFAULT_PROMPT_LABEL, resolvePrompt } from "@/lib/prompts/prompts";
 import { describeTools } from "@/lib/tools/registry";
 import { settleTokens } from "@/lib/usage/quota";
 import { isUuid } from "@/lib/workspaces/members";
@@ -49,6 +51,7 @@ export function presentRun(row: AgentRun & { stepsCount?: number }) {
     dry_run: row.dryRun,
     model: row.model,
     prompt_version: row.promptVersion,
+    prompt_version_id: row.promptVersionId,
     params: { temperature: row.temperature, seed: row.seed },
     rerun_of: row.rerunOf,
     request_id: row.requestId,
@@ -67,7 +70,8 @@ export function listAgents() {
   return Object.values(AGENTS).map((agent) => ({
     name: agent.name,
     description: agent.description,
-    prompt_version: agent.promptVersion,
+    prompt: agent.promptName,
+    prompt_version: `${agent.promptName}@${DEFAULT_PROMPT_LABEL}`,
     tools: describeTools(agent.tools),
     default_budget: agent.defaultBudget,
     default_constraints: agent.defaultConstraints,
@@ -83,26 +87,30 @@ export async function getRunOrThrow(db: DbClient, input: { workspaceId: string; 
   return { ...row, stepsCount };
 }
 
+/**
+ * The runs console's list: filters (status list, agent, member, created_at range, stuck), sorted by created_at or
+ * updated_at either way, keyset-paginated on (sort field, id). Each item carries its requester and `stuck`.
+ */
 export async function listRuns(
   db: DbClient,
-  input: { workspaceId: string; status?: RunStatus; agent?: string; limit: number; cursor: Cursor | null },
+  input: { workspaceId: string; agent?: string; query: ConsoleListQuery<RunStatus> },
 ) {
-  // Newest first: keyset on (created_at, id) descending.
+  const plan = consoleListPlan(input.workspaceId, input.query, input.agent ? [{ agent: input.agent }] : []);
   const rows = await db.agentRun.findMany({
-    where: {
-      workspaceId: input.workspaceId,
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.agent ? { agent: input.agent } : {}),
-      ...(input.cursor
-        ? {
-            OR: [{ createdAt: { lt: input.cursor.at } }, { createdAt: input.cursor.at, id: { lt: input.cursor.id } }],
-          }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
+    where: plan.where as Prisma.AgentRunWhereInput,
+    orderBy: plan.orderBy as Prisma.AgentRunOrderByWithRelationInput[],
+    take: plan.take,
   });
-  return toPage(rows, input.limit, (row) => ({ at: row.createdAt, id: row.id }), presentRun);
+  const requester = await requestersOf(
+    db,
+    rows.slice(0, input.query.limit).map((row) => row.requestedById),
+  );
+  const now = Date.now();
+  return toPage(rows, input.query.limit, plan.positionOf, (row) => ({
+    ...presentRun(row),
+    requested_by: requester(row.requestedById),
+    stuck: isStuck(row, now),
+  }));
 }
 
 /** Creates a queued run and its `agent/run.requested` outbox event, in the caller's transaction. */
@@ -133,6 +141,13 @@ export async function createRun(
     constraints: { require_approval: constraints.require_approval },
     budget,
   });
+  // The system prompt is the version the agent's prompt's production label points at now; moving the label later
+  // changes what new runs use, never this one.
+  const prompt = await resolvePrompt(db, {
+    workspaceId: input.workspaceId,
+    name: agent.promptName,
+    label: DEFAULT_PROMPT_LABEL,
+  });
   const row = await db.agentRun.create({
     data: {
       workspaceId: input.workspaceId,
@@ -143,7 +158,8 @@ export async function createRun(
       state,
       deadlineAt: new Date(Date.now() + budget.max_wall_time_ms),
       model,
-      promptVersion: agent.promptVersion,
+      promptVersion: `${prompt.name}@${prompt.version}`,
+      promptVersionId: prompt.id,
       temperature: DEFAULT_AGENT_PARAMS.temperature,
       seed: DEFAULT_AGENT_PARAMS.seed,
       offlinePlan: input.body.offline_plan ?? null,

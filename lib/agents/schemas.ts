@@ -47,7 +47,7 @@ export const decideApprovalSchema = z.object({
   note: z.string().trim().max(2_000).optional(),
 });
 
+/** `GET …/runs`: `agent` on top of the console's list query (lib/console/list-query.ts). */
 export const listRunsQuerySchema = z.object({
-  status: z.enum(RUN_STATUSES).optional(),
-  agent: z.string().max(100).optional(),
+  agent: z.string().trim().min(1).max(100).optional(),
 });

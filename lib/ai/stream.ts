@@ -1,4 +1,5 @@
 import { type FinishReason, type FlexibleSchema, type ModelMessage, streamText, type ToolSet, tool } from "ai";
+import { markFailed, SpanKind, startSpan } from "@/lib/telemetry/tracing";
 import { readAiEnv } from "./env";
 import { classifyProviderError, ProviderError } from "./errors";
 import { costOf } from "./models";
@@ -122,6 +123,15 @@ export async function* streamGeneration(input: GenerationInput): AsyncGenerator<
   // The idle clock measures the provider, not our consumer: it is paused while the caller handles an event.
   const pauseIdle = () => clearTimeout(idleTimer);
 
+  // A child of the active span (the agent or generation step): model, provider, tokens, status — no text.
+  const span = startSpan("model.call", {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      "gen_ai.request.model": resolved.stamp.modelId,
+      "gen_ai.provider.name": resolved.stamp.provider,
+      "holdfast.model.offline": resolved.offline,
+    },
+  });
   let finished = false;
   try {
     armIdle();
@@ -189,6 +199,12 @@ export async function* streamGeneration(input: GenerationInput): AsyncGenerator<
           const outputTokens = reported.outputTokens ?? estimateTokens(outputText) + estimateJsonTokens(toolInputs);
           const usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated };
           finished = true;
+          span.setAttributes({
+            "gen_ai.usage.input_tokens": inputTokens,
+            "gen_ai.usage.output_tokens": outputTokens,
+            "gen_ai.response.finish_reasons": [part.finishReason],
+            "holdfast.usage.estimated": estimated,
+          });
           pauseIdle();
           yield {
             type: "finish",
@@ -207,8 +223,11 @@ export async function* streamGeneration(input: GenerationInput): AsyncGenerator<
       failure() ?? new ProviderError({ kind: "server_error", message: "the provider stream ended without finishing" })
     );
   } catch (error) {
-    throw failure() ?? classifyProviderError(error);
+    const classified = failure() ?? classifyProviderError(error);
+    markFailed(span, classified);
+    throw classified;
   } finally {
+    span.end();
     clearTimeout(requestTimer);
     clearTimeout(idleTimer);
     input.signal?.removeEventListener("abort", onCallerAbort);

@@ -1,3 +1,5 @@
+import type { RunStatus } from "./runs/types";
+
 // Shapes of the prompt, usage and request-lookup endpoints as the pages read them (API.md "Prompts, usage, admin").
 
 export type PromptLabel = { id: string; name: string; label: string; version: number; updated_at: string };
@@ -98,4 +100,25 @@ export type RequestLookup = {
       cost_micros: number;
     }[];
   }[];
+  runs: {
+    id: string;
+    agent: string;
+    goal: string;
+    status: RunStatus;
+    started_by_this_request: boolean;
+    attempts: number;
+    error: { type: string; code: string | null; message: string | null } | null;
+    created_at: string;
+    finished_at: string | null;
+    steps: {
+      number: number;
+      kind: string;
+      tool: string | null;
+      status: string;
+      duration_ms: number;
+      tokens: number;
+      cost_micros: number;
+    }[];
+  }[];
+  log_lines: { id: string; level: string; event: string; fields: Record<string, unknown>; at: string }[];
 };

@@ -1,5 +1,7 @@
+import { type ConsoleListQuery, consoleListPlan, isStuck, requestersOf } from "@/lib/console/list-query";
 import type { DbClient, Prisma } from "@/lib/db";
 import { notFound } from "@/lib/http/errors";
+import { toPage } from "@/lib/http/pagination";
 import { settleTokens } from "@/lib/usage/quota";
 import { isUuid } from "@/lib/workspaces/members";
 
@@ -112,4 +114,58 @@ export async function finishGeneration(
     { kind: "end", data: { status: input.status, ...(input.error ? { error: input.error } : {}) } },
   ]);
   return true;
+}
+
+export const GENERATION_STATUSES = ["queued", "running", ...TERMINAL_STATUSES] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+/**
+ * The runs console's generations list (same query as the runs list): each with its conversation's title, its
+ * requester and `stuck` (queued or running with no new chunk for HOLDFAST_STUCK_AFTER_SECONDS).
+ */
+export async function listGenerations(
+  db: DbClient,
+  input: { workspaceId: string; query: ConsoleListQuery<GenerationStatus> },
+) {
+  const plan = consoleListPlan(input.workspaceId, input.query);
+  const rows = await db.generation.findMany({
+    where: plan.where as Prisma.GenerationWhereInput,
+    orderBy: plan.orderBy as Prisma.GenerationOrderByWithRelationInput[],
+    take: plan.take,
+  });
+  const page = rows.slice(0, input.query.limit);
+  const conversationIds = [...new Set(page.map((row) => row.conversationId))];
+  const [requester, conversations] = await Promise.all([
+    requestersOf(
+      db,
+      page.map((row) => row.requestedById),
+    ),
+    conversationIds.length
+      ? db.conversation.findMany({
+          where: { workspaceId: input.workspaceId, id: { in: conversationIds } },
+          select: { id: true, title: true },
+        })
+      : [],
+  ]);
+  const titleOf = new Map(conversations.map((c) => [c.id, c.title]));
+  const now = Date.now();
+  return toPage(rows, input.query.limit, plan.positionOf, (row) => ({
+    id: row.id,
+    conversation_id: row.conversationId,
+    conversation_title: titleOf.get(row.conversationId) ?? null,
+    status: row.status,
+    model: row.model,
+    prompt_label: row.promptLabel,
+    degraded: row.degraded,
+    attempts: row.attempts,
+    error: row.errorType ? { type: row.errorType, code: row.errorCode, message: row.errorMessage } : null,
+    requested_by: requester(row.requestedById),
+    request_id: row.requestId,
+    message_id: row.assistantMessageId,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    stuck: isStuck(row, now),
+  }));
 }

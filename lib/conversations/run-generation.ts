@@ -42,6 +42,7 @@ export async function startGeneration(generationId: string): Promise<boolean> {
     if (row.status === "queued") {
       await tx.generation.update({ where: { id: generationId }, data: { status: "running", startedAt: new Date() } });
       await appendChunks(tx, generationId, [{ kind: "status", data: { status: "running" } }]);
+      log("info", "generation.running", { generation_id: generationId });
     }
     return true;
   });
@@ -200,15 +201,21 @@ export async function finalizeGeneration(generationId: string, outcome: ReplyOut
       },
     });
     const userMessage = await tx.message.findUniqueOrThrow({ where: { id: generation.userMessageId } });
+    // A canceled turn (a cancel, or a conversation reset: lib/conversations/reset.ts) is not folded into the
+    // snapshot: its answer is partial, and a reset must not be undone by the turn it stopped.
     await tx.conversation.update({
       where: { id: generation.conversationId },
       data: {
         lastSeq: seq,
-        snapshot: nextSnapshot(conversation.snapshot, {
-          userSeq: userMessage.seq,
-          user: userMessage.content,
-          assistant: outcome.text,
-        }) as Prisma.InputJsonValue,
+        ...(outcome.kind === "canceled"
+          ? {}
+          : {
+              snapshot: nextSnapshot(conversation.snapshot, {
+                userSeq: userMessage.seq,
+                user: userMessage.content,
+                assistant: outcome.text,
+              }) as Prisma.InputJsonValue,
+            }),
       },
     });
     await recordUsage(tx, {
@@ -229,6 +236,14 @@ export async function finalizeGeneration(generationId: string, outcome: ReplyOut
       usedTokens: outcome.usage.inputTokens + outcome.usage.outputTokens,
       assistantMessageId: message.id,
     });
+    log("info", "generation.finished", {
+      generation_id: generationId,
+      status,
+      message_id: message.id,
+      model: outcome.model,
+      input_tokens: outcome.usage.inputTokens,
+      output_tokens: outcome.usage.outputTokens,
+    });
     return { status };
   });
 }
@@ -238,6 +253,11 @@ export async function failGeneration(generationId: string, error: { name?: strin
   const generation = await db().generation.findUnique({ where: { id: generationId } });
   if (!generation || isTerminal(generation.status)) return;
   const timedOut = generation.errorType === "timeout";
+  log("warn", "generation.failed", {
+    generation_id: generationId,
+    status: timedOut ? "timed_out" : "failed",
+    error_code: generation.errorCode ?? "generation_failed",
+  });
   await db().$transaction((tx) =>
     finishGeneration(tx, {
       generationId,

@@ -3,6 +3,7 @@ import type { DbClient } from "@/lib/db";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { ApiError, notFound } from "@/lib/http/errors";
 import type { Actor } from "@/lib/http/route";
+import { log } from "@/lib/log";
 import { DEFAULT_PROMPT_LABEL } from "@/lib/prompts/prompts";
 import { reserveTokens } from "@/lib/usage/quota";
 import { isUuid } from "@/lib/workspaces/members";
@@ -93,6 +94,7 @@ export async function sendMessage(
   // Reserve the most this turn can use (settled with real usage when the generation ends). Last, because it locks
   // the workspace's quota row until commit: every concurrent send in the workspace queues on it.
   await reserveTokens(db, { workspaceId: input.workspaceId, tokens: reservedTokens });
+  log("info", "generation.queued", { generation_id: generation.id, conversation_id: conversation.id, model });
   await enqueueEvent(db, {
     name: GENERATION_REQUESTED,
     data: {

@@ -1,6 +1,7 @@
 import type { DbClient, Prisma } from "@/lib/db";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { activeTraceparent, SpanKind, withSpan } from "@/lib/telemetry/tracing";
 
 export type OutboxEvent = { name: string; data: Prisma.InputJsonValue };
 
@@ -9,8 +10,19 @@ export type OutboxEvent = { name: string; data: Prisma.InputJsonValue };
  * the outbox row id is the event id, so a resend is deduplicated by the engine.
  */
 export async function enqueueEvent(tx: DbClient, event: OutboxEvent): Promise<string> {
-  const row = await tx.eventOutbox.create({ data: { name: event.name, data: event.data } });
-  return row.id;
+  const attributes = { "messaging.destination.name": event.name };
+  return withSpan(`event ${event.name}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    // The engine continues the trace from here: its run spans are children of this one (docs/observability.md).
+    const traceparent = activeTraceparent();
+    const data = traceparent && isJsonObject(event.data) ? { ...event.data, traceparent } : event.data;
+    const row = await tx.eventOutbox.create({ data: { name: event.name, data } });
+    span.setAttribute("messaging.message.id", row.id);
+    return row.id;
+  });
+}
+
+function isJsonObject(value: Prisma.InputJsonValue): value is Prisma.InputJsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

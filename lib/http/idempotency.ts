@@ -10,7 +10,20 @@ const KEY = /^[\x21-\x7E]{1,255}$/;
 const WAIT_FOR_ORIGINAL = "10s";
 const LOCK_NOT_AVAILABLE = "55P03";
 
-export function requireIdempotencyKey(request: Request): string {
+/**
+ * How a route treats Idempotency-Key: `true` requires it; `"optional"` replays when one is sent and runs plainly
+ * when not (endpoints whose contract in API.md has no key, made safe to retry for clients that send one).
+ */
+export type IdempotencyMode = boolean | "optional";
+
+export function idempotencyKeyOf(request: Request, mode: IdempotencyMode): string | null {
+  if (mode === true || (mode === "optional" && request.headers.has("idempotency-key"))) {
+    return requireIdempotencyKey(request);
+  }
+  return null;
+}
+
+function requireIdempotencyKey(request: Request): string {
   const key = request.headers.get("idempotency-key");
   if (!key)
     throw new ApiError("validation", "idempotency_key_required", "this endpoint requires an Idempotency-Key header");

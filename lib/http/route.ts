@@ -7,10 +7,11 @@ import { resolveDeviceSession } from "@/lib/auth/device-sessions";
 import { sessionCookieName } from "@/lib/auth/next-auth";
 import { type DbClient, db, type Role } from "@/lib/db";
 import { serverEnv } from "@/lib/env";
-import { log } from "@/lib/log";
+import { log, withLogContext } from "@/lib/log";
+import { recordResponse, withRequestSpan } from "@/lib/telemetry/tracing";
 import { type Permission, throwIfNoPermission } from "@/lib/workspaces/permissions";
 import { ApiError, notFound, toApiError, unauthenticated } from "./errors";
-import { type ApiResult, hashRequest, requireIdempotencyKey, runIdempotent } from "./idempotency";
+import { type ApiResult, hashRequest, type IdempotencyMode, idempotencyKeyOf, runIdempotent } from "./idempotency";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
 
 export type { ApiResult } from "./idempotency";
@@ -30,7 +31,7 @@ export type RouteMeta = {
   auth: "public" | "user" | "workspace";
   permission?: Permission;
   body?: z.ZodType;
-  idempotent: boolean;
+  idempotent: IdempotencyMode;
 };
 export type DescribedRoute = RouteHandler & { meta: RouteMeta };
 
@@ -57,7 +58,7 @@ export type WorkspaceContext<Body> = BaseContext<Body> & {
   roles: Role[];
 };
 
-type Options<Schema extends z.ZodType | undefined> = { body?: Schema; idempotent?: boolean };
+type Options<Schema extends z.ZodType | undefined> = { body?: Schema; idempotent?: IdempotencyMode };
 type BodyOf<Schema> = Schema extends z.ZodType ? z.infer<Schema> : undefined;
 
 /** Unauthenticated routes (health, sign-up). */
@@ -102,7 +103,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     auth: "workspace",
     permission: options.permission,
     body: options.body,
-    idempotent: !!options.idempotent,
+    idempotent: options.idempotent ?? false,
   };
   return describe(meta, async (request, base, trace) => {
     const actor = await authenticate(request);
@@ -110,7 +111,7 @@ export function withWorkspace<Schema extends z.ZodType | undefined = undefined>(
     const { workspace, roles } = await resolveMembership(actor, base.params.ws ?? "");
     trace.workspaceId = workspace.id;
     throwIfNoPermission(roles, options.permission);
-    const idempotencyKey = options.idempotent ? requireIdempotencyKey(request) : null;
+    const idempotencyKey = idempotencyKeyOf(request, meta.idempotent);
     const body = (await parseBody(request, options.body)) as BodyOf<Schema>;
     const committedWork: (() => Promise<void>)[] = [];
     const ctx = {
@@ -171,22 +172,36 @@ function describe(
     const started = performance.now();
     const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
     const trace: Trace = { route: routeLabel(request) };
-    let response: Response;
-    let errorCode: string | undefined;
-    try {
-      const params = (await context.params) ?? {};
-      const result = await run(request, { request, requestId, params, body: undefined }, trace);
-      response = result instanceof Response ? result : jsonResponse(result);
-    } catch (error) {
-      const apiError = toApiError(logIfUnexpected(error, trace));
-      errorCode = apiError.code;
-      response = jsonResponse(errorResult(apiError, requestId));
-    }
-    response.headers.set(REQUEST_ID_HEADER, requestId);
-    const durationMs = Math.round(performance.now() - started);
-    // The request log is written after the response is sent: it costs the caller no round trip.
-    afterResponse(() => recordRequest(request, response.status, durationMs, requestId, trace, errorCode));
-    return response;
+    const attributes = { "http.request.method": request.method, "url.path": request.nextUrl.pathname };
+    // Lines logged while serving this request name it (and its workspace, once known) without being told.
+    const logScope = {
+      requestId,
+      get workspaceId() {
+        return trace.workspaceId;
+      },
+    };
+    // The request's span is the root of its trace (trace id from the request id); events carry it on.
+    return withLogContext(logScope, () =>
+      withRequestSpan(requestId, trace.route, attributes, async (span) => {
+        let response: Response;
+        let errorCode: string | undefined;
+        try {
+          const params = (await context.params) ?? {};
+          const result = await run(request, { request, requestId, params, body: undefined }, trace);
+          response = result instanceof Response ? result : jsonResponse(result);
+        } catch (error) {
+          const apiError = toApiError(logIfUnexpected(error, trace));
+          errorCode = apiError.code;
+          response = jsonResponse(errorResult(apiError, requestId));
+        }
+        response.headers.set(REQUEST_ID_HEADER, requestId);
+        const durationMs = Math.round(performance.now() - started);
+        // The request log is written after the response is sent: it costs the caller no round trip.
+        afterResponse(() => recordRequest(request, response.status, durationMs, requestId, trace, errorCode));
+        recordResponse(span, response.status, errorCode, trace.workspaceId);
+        return response;
+      }),
+    );
   };
   return Object.assign(handler, { meta });
 }

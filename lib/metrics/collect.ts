@@ -1,4 +1,5 @@
 import "server-only";
+import { RUN_STATUSES } from "@/lib/agents/schemas";
 import type { DbClient } from "@/lib/db";
 import { histogramSamples, type MetricFamily, type Sample } from "./prometheus";
 
@@ -6,7 +7,12 @@ import { histogramSamples, type MetricFamily, type Sample } from "./prometheus";
 export const REQUEST_WINDOW_SECONDS = 300;
 /** Latency histogram bounds, in milliseconds. */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] as const;
+/** The step latency histogram covers the agent steps recorded in this many trailing seconds. */
+export const STEP_WINDOW_SECONDS = 3600;
+/** Step latency histogram bounds, in milliseconds (model turns and tool calls run far longer than requests). */
+export const STEP_BUCKETS_MS = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000] as const;
 const GENERATION_STATUSES = ["queued", "running", "succeeded", "failed", "canceled", "timed_out"] as const;
+const STEP_KINDS = ["model", "tool"] as const;
 const ENGINE_RUN_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 
 const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
@@ -17,9 +23,11 @@ const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
  */
 export async function collectMetrics(db: DbClient, options: { stuckAfterSeconds: number }): Promise<MetricFamily[]> {
   const started = performance.now();
-  const [generations, stuck, usage, idempotency, requests, outbox, engine] = await Promise.all([
-    db.$queryRaw<{ status: string; n: bigint }[]>`
-      SELECT status::text AS status, count(*)::bigint AS n FROM generations GROUP BY status`,
+  const [generations, stuck, usage, idempotency, requests, outbox, engine, agents] = await Promise.all([
+    db.$queryRaw<{ status: string; n: bigint; retried: bigint; retries: bigint }[]>`
+      SELECT status::text AS status, count(*)::bigint AS n, count(*) FILTER (WHERE attempts > 1)::bigint AS retried,
+             coalesce(sum(attempts - 1) FILTER (WHERE attempts > 1), 0)::bigint AS retries
+      FROM generations GROUP BY status`,
     db.$queryRaw<{ n: bigint }[]>`
       SELECT count(*)::bigint AS n FROM generations g
       WHERE g.status = 'running'
@@ -46,6 +54,7 @@ export async function collectMetrics(db: DbClient, options: { stuckAfterSeconds:
       SELECT count(*)::bigint AS n, extract(epoch FROM now() - min(created_at))::float8 AS oldest_seconds
       FROM event_outbox WHERE sent_at IS NULL`,
     readEngine(db),
+    agentFamilies(db, options.stuckAfterSeconds),
   ]);
 
   const families: MetricFamily[] = [
@@ -58,6 +67,19 @@ export async function collectMetrics(db: DbClient, options: { stuckAfterSeconds:
         value: num(generations.find((row) => row.status === status)?.n),
       })),
     },
+    {
+      name: "holdfast_generations_retried",
+      help: "Chat generations that took more than one attempt (all time).",
+      type: "gauge",
+      samples: [{ value: generations.reduce((sum, row) => sum + num(row.retried), 0) }],
+    },
+    {
+      name: "holdfast_generation_retries",
+      help: "Generation attempts beyond the first (all time).",
+      type: "counter",
+      samples: [{ suffix: "_total", value: generations.reduce((sum, row) => sum + num(row.retries), 0) }],
+    },
+    ...agents,
     {
       name: "holdfast_generations_stuck",
       help: `Running generations with no new stream chunk for ${options.stuckAfterSeconds} s or more.`,
@@ -135,15 +157,92 @@ function requestFamilies(rows: { class: string; bucket: number; n: bigint; total
       name: "holdfast_http_request_duration_ms",
       help: `API request latency in milliseconds by status class ${window}; a window snapshot, not a running total.`,
       type: "histogram",
-      samples: classes.flatMap((statusClass) => {
-        const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-        let sum = 0;
-        for (const row of rows.filter((r) => r.class === statusClass)) {
-          counts[row.bucket] = (counts[row.bucket] ?? 0) + num(row.n);
-          sum += num(row.total_ms);
-        }
-        return histogramSamples(LATENCY_BUCKETS_MS, counts, sum, { status_class: statusClass });
-      }),
+      samples: classes.flatMap((statusClass) =>
+        bucketSamples(
+          LATENCY_BUCKETS_MS,
+          rows.filter((row) => row.class === statusClass),
+          { status_class: statusClass },
+        ),
+      ),
+    },
+  ];
+}
+
+/** Histogram samples from `width_bucket` rows (bucket index, count, summed milliseconds) of one label set. */
+function bucketSamples(
+  bounds: readonly number[],
+  rows: { bucket: number; n: bigint; total_ms: bigint }[],
+  labels: Record<string, string>,
+): Sample[] {
+  const counts = new Array<number>(bounds.length + 1).fill(0);
+  let sum = 0;
+  for (const row of rows) {
+    counts[row.bucket] = (counts[row.bucket] ?? 0) + num(row.n);
+    sum += num(row.total_ms);
+  }
+  return histogramSamples(bounds, counts, sum, labels);
+}
+
+/**
+ * Agent runs by status with their retries and stuck ones (one pass over agent_runs), and the step latency
+ * histogram of the trailing `STEP_WINDOW_SECONDS` by step kind (agent_steps.duration_ms).
+ * Stuck: queued or running with no update (a step, a status change) for `stuckAfterSeconds`; a run waiting for an
+ * approval is not stuck, it waits for a person.
+ */
+async function agentFamilies(db: DbClient, stuckAfterSeconds: number): Promise<MetricFamily[]> {
+  const [runs, steps] = await Promise.all([
+    db.$queryRaw<{ status: string; n: bigint; retried: bigint; retries: bigint; stuck: bigint }[]>`
+      SELECT status::text AS status, count(*)::bigint AS n, count(*) FILTER (WHERE attempts > 1)::bigint AS retried,
+             coalesce(sum(attempts - 1) FILTER (WHERE attempts > 1), 0)::bigint AS retries,
+             count(*) FILTER (
+               WHERE status IN ('queued', 'running') AND updated_at < now() - make_interval(secs => ${stuckAfterSeconds})
+             )::bigint AS stuck
+      FROM agent_runs GROUP BY status`,
+    db.$queryRaw<{ kind: string; bucket: number; n: bigint; total_ms: bigint }[]>`
+      SELECT kind, width_bucket(duration_ms, ${STEP_BUCKETS_MS.map((bound) => bound + 1)}::int[]) AS bucket,
+             count(*)::bigint AS n, sum(duration_ms)::bigint AS total_ms
+      FROM agent_steps
+      WHERE created_at > now() - make_interval(secs => ${STEP_WINDOW_SECONDS})
+      GROUP BY 1, 2`,
+  ]);
+  const byStatus = (status: string) => runs.find((row) => row.status === status);
+  const kinds = [...new Set([...STEP_KINDS, ...steps.map((row) => row.kind)])].sort();
+  return [
+    {
+      name: "holdfast_agent_runs",
+      help: "Agent runs by status (all time).",
+      type: "gauge",
+      samples: RUN_STATUSES.map((status) => ({ labels: { status }, value: num(byStatus(status)?.n) })),
+    },
+    {
+      name: "holdfast_agent_runs_retried",
+      help: "Agent runs that took more than one engine attempt, by status (all time).",
+      type: "gauge",
+      samples: RUN_STATUSES.map((status) => ({ labels: { status }, value: num(byStatus(status)?.retried) })),
+    },
+    {
+      name: "holdfast_agent_run_retries",
+      help: "Agent run engine attempts beyond the first (all time).",
+      type: "counter",
+      samples: [{ suffix: "_total", value: runs.reduce((sum, row) => sum + num(row.retries), 0) }],
+    },
+    {
+      name: "holdfast_agent_runs_stuck",
+      help: `Queued or running agent runs with no update for ${stuckAfterSeconds} s or more.`,
+      type: "gauge",
+      samples: ["queued", "running"].map((status) => ({ labels: { status }, value: num(byStatus(status)?.stuck) })),
+    },
+    {
+      name: "holdfast_agent_step_duration_ms",
+      help: `Agent step latency in milliseconds by kind, steps recorded in the last ${STEP_WINDOW_SECONDS} s; a window snapshot.`,
+      type: "histogram",
+      samples: kinds.flatMap((kind) =>
+        bucketSamples(
+          STEP_BUCKETS_MS,
+          steps.filter((row) => row.kind === kind),
+          { kind },
+        ),
+      ),
     },
   ];
 }

@@ -4,7 +4,7 @@ import { ApiError, notFound } from "@/lib/http/errors";
 import { staleVersion } from "@/lib/http/etag";
 import type { Actor } from "@/lib/http/route";
 import { diffLines } from "./diff";
-import { ensureBuiltInPrompt } from "./prompts";
+import { BUILT_IN_PROMPT_NAMES, ensureBuiltInPrompt } from "./prompts";
 
 type VersionRow = {
   id: string;
@@ -52,9 +52,9 @@ async function messageCounts(db: DbClient, workspaceId: string, versionIds: stri
   return new Map(rows.map((r) => [r.promptVersionId as string, r._count._all]));
 }
 
-/** Every prompt name with its labels and latest version (the built-in `assistant` always among them). */
+/** Every prompt name with its labels and latest version (the built-in `assistant` and `agent-*` always among them). */
 export async function listPrompts(db: DbClient, workspaceId: string) {
-  await ensureBuiltInPrompt(db, workspaceId, "assistant");
+  for (const name of BUILT_IN_PROMPT_NAMES) await ensureBuiltInPrompt(db, workspaceId, name);
   const [latest, labels] = await Promise.all([
     db.$queryRaw<(VersionRow & { versionsCount: number })[]>`
       SELECT DISTINCT ON (name) id::text, name, version, content, created_by_id::text AS "createdById",
@@ -79,7 +79,7 @@ export async function listPrompts(db: DbClient, workspaceId: string) {
 }
 
 async function requirePrompt(db: DbClient, workspaceId: string, name: string) {
-  if (name === "assistant") await ensureBuiltInPrompt(db, workspaceId, name);
+  await ensureBuiltInPrompt(db, workspaceId, name);
   const exists = await db.promptVersion.findFirst({ where: { workspaceId, name }, select: { id: true } });
   if (!exists) throw notFound("prompt");
 }
@@ -88,7 +88,7 @@ export async function createPrompt(
   db: DbClient,
   input: { workspaceId: string; name: string; content: string; labels: string[]; actor: Actor; requestId: string },
 ) {
-  if (input.name === "assistant") await ensureBuiltInPrompt(db, input.workspaceId, input.name);
+  await ensureBuiltInPrompt(db, input.workspaceId, input.name);
   const inserted = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO prompt_versions (id, workspace_id, name, version, content, created_by_id)
     VALUES (gen_random_uuid(), ${input.workspaceId}::uuid, ${input.name}, 1, ${input.content}, ${input.actor.userId}::uuid)
@@ -299,4 +299,43 @@ export async function moveLabel(
     data: { from: current?.version ?? null, to: input.version },
   });
   return { created: !current, label: presentLabel(row) };
+}
+
+const RECENT_USES = 20;
+
+/** Which assistant messages and agent runs used a version: counts and the newest 20 of each. */
+export async function promptVersionUsage(db: DbClient, input: { workspaceId: string; name: string; ref: string }) {
+  // The version comes with its messages count (`messages_count`): counting them again would double the cost.
+  const version = await getPromptVersionOrThrow(db, input);
+  const scope = { workspaceId: input.workspaceId, promptVersionId: version.id };
+  const [messages, runsCount, runs] = await Promise.all([
+    db.message.findMany({
+      where: scope,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: RECENT_USES,
+      select: { id: true, conversationId: true, createdAt: true },
+    }),
+    db.agentRun.count({ where: scope }),
+    db.agentRun.findMany({
+      where: scope,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: RECENT_USES,
+      select: { id: true, agent: true, status: true, createdAt: true },
+    }),
+  ]);
+  return {
+    prompt_version: { id: version.id, name: version.name, version: version.version, labels: version.labels },
+    messages: {
+      count: version.messages_count,
+      recent: messages.map((m) => ({
+        id: m.id,
+        conversation_id: m.conversationId,
+        created_at: m.createdAt.toISOString(),
+      })),
+    },
+    runs: {
+      count: runsCount,
+      recent: runs.map((r) => ({ id: r.id, agent: r.agent, status: r.status, created_at: r.createdAt.toISOString() })),
+    },
+  };
 }

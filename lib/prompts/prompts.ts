@@ -1,12 +1,18 @@
+import { AGENTS } from "@/lib/agents/registry";
 import type { DbClient } from "@/lib/db";
 import { ApiError } from "@/lib/http/errors";
 
-// Built-in first versions, created in a workspace the first time a prompt is needed there.
+// Built-in first versions, created in a workspace the first time a prompt is needed there: the chat assistant's
+// system prompt and each agent's (`agent-<name>`, lib/agents/registry.ts).
 const BUILT_IN_PROMPTS: Record<string, string> = {
   assistant:
     "You are Holdfast's assistant. Answer clearly and briefly. Use the conversation summary and the known facts " +
     "when they are relevant, and say so when you do not know.",
+  ...Object.fromEntries(Object.values(AGENTS).map((agent) => [agent.promptName, agent.system])),
 };
+
+export const BUILT_IN_PROMPT_NAMES = Object.keys(BUILT_IN_PROMPTS);
+export const isBuiltInPrompt = (name: string) => Object.hasOwn(BUILT_IN_PROMPTS, name);
 
 export const DEFAULT_PROMPT_LABEL = "production";
 
@@ -30,8 +36,8 @@ export async function resolvePrompt(
 }
 
 export async function ensureBuiltInPrompt(db: DbClient, workspaceId: string, name: string) {
-  const content = BUILT_IN_PROMPTS[name];
-  if (!content) return;
+  if (!isBuiltInPrompt(name)) return;
+  const content = BUILT_IN_PROMPTS[name] as string;
   await db.$executeRaw`
     INSERT INTO prompt_versions (id, workspace_id, name, version, content)
     VALUES (gen_random_uuid(), ${workspaceId}::uuid, ${name}, 1, ${content})

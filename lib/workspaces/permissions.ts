@@ -4,6 +4,7 @@ import { forbidden } from "@/lib/http/errors";
 // Permissions as data (dub's rbac): routes name a permission, never a role.
 export const PERMISSIONS = [
   "workspace.read",
+  "workspace.write",
   "members.read",
   "members.write",
   "invitations.write",

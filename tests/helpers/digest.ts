@@ -2,7 +2,7 @@ import { db } from "@/lib/db";
 
 // Rows that legitimately change on any request, refused or not: logs, rate-limit counters and the
 // "last seen / last used" stamps that authentication refreshes.
-const LOG_TABLES = new Set(["request_logs", "rate_limit_buckets", "_prisma_migrations"]);
+const LOG_TABLES = new Set(["request_logs", "log_lines", "rate_limit_buckets", "_prisma_migrations"]);
 const VOLATILE_COLUMNS: Record<string, string[]> = {
   api_tokens: ["last_used_at"],
   device_sessions: ["last_seen_at"],

@@ -2,7 +2,7 @@
 // caller per role, one object of each kind named by a path parameter, and a valid body per route.
 // A new route needs nothing here unless it brings a new path parameter (add it to PARAM_FIXTURES) or a body
 // schema that refuses `{}` (add a valid body to BODY_FIXTURES); the suites fail and say so until it does.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { expect } from "vitest";
 import { db, type Role } from "@/lib/db";
 import { ROLES } from "@/lib/workspaces/permissions";
@@ -216,6 +216,8 @@ export const BODY_FIXTURES: Record<string, () => unknown> = {
   "PUT /api/v1/workspaces/{ws}/prompts/{name}/labels/{label}": () => ({ version: 1 }),
   "POST /api/v1/workspaces/{ws}/invitations": () => ({ email: uniqueEmail("invitee"), roles: ["admin"] }),
   "PATCH /api/v1/workspaces/{ws}/members/{userId}": () => ({ roles: ["admin"] }),
+  // Below the default of 90 days, so the owner's control request really changes the setting.
+  "PATCH /api/v1/workspaces/{ws}": () => ({ retention_days: randomInt(1, 90) }),
   "POST /api/v1/workspaces/{ws}/tokens": () => ({ name: "probe", roles: ["admin"] }),
   "PATCH /api/v1/workspaces/{ws}/conversations/{conversationId}": () => ({ title: "renamed by a probe" }),
   "POST /api/v1/workspaces/{ws}/conversations/{conversationId}/messages": () => ({ content: "a probe" }),

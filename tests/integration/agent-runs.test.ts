@@ -131,7 +131,7 @@ test("operations: checks the disk, waits for approval, is approved, cleans once,
   const firstModel = steps[0];
   expect(firstModel).toMatchObject({
     model: expect.any(String),
-    prompt_version: "operations@1",
+    prompt_version: "agent-operations@1",
     seed: 42,
     temperature: 0,
   });

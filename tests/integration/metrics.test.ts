@@ -1,9 +1,12 @@
 // GET /api/metrics: Prometheus text behind a Bearer token (404 when no token is configured), read from the
 // database, so the numbers move when the product does something.
 import { randomBytes } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { db } from "@/lib/db";
+import { type AgentRunStatus, PrismaClient } from "@/lib/db/generated/client.ts";
 import { type AppServer, startAppServer } from "../helpers/app-server";
+import { createTestDatabase } from "../helpers/database";
 import { appUrl, createSignedInPersona, idempotencyKey, json, uniqueSlug } from "../helpers/fixtures";
 
 const TOKEN = `metrics-${randomBytes(16).toString("hex")}`;
@@ -180,3 +183,136 @@ test("values change after known actions: requests, a generation, a ledger row, a
     await db().generation.update({ where: { id: stuck.id }, data: { status: "failed", finishedAt: new Date() } });
   }
 });
+
+test("agent runs, retries, stuck runs and the step latency histogram: exact values on seeded data", async () => {
+  // Its own database and web server: the counts are all-time totals, so the shared database would move them.
+  const databaseUrl = await createTestDatabase(inject("pgAdminUrl"), "metrics_agents");
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
+  const own = await startAppServer({
+    databaseUrl,
+    env: { HOLDFAST_METRICS_TOKEN: TOKEN, HOLDFAST_STUCK_AFTER_SECONDS: "600" },
+  });
+  try {
+    const workspace = await prisma.workspace.create({ data: { slug: "metrics-agents", name: "Metrics agents" } });
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    // [status, attempts, seconds since the last update]; stuck = queued/running untouched for 600 s or more.
+    const runs: [AgentRunStatus, number, number][] = [
+      ["queued", 0, 3600], // stuck
+      ["queued", 0, 0],
+      ["running", 1, 3600], // stuck
+      ["running", 3, 3600], // stuck, retried
+      ["running", 1, 450], // past the 300 s default, not past the configured 600 s
+      ["running", 1, 0],
+      ["waiting_approval", 1, 3600], // waits for a person: never stuck
+      ["succeeded", 1, 0],
+      ["succeeded", 2, 0], // retried
+      ["succeeded", 1, 0],
+      ["succeeded", 4, 0], // retried
+      ["failed", 5, 0], // retried
+      ["timed_out", 1, 0],
+    ];
+    const runIds: string[] = [];
+    for (const [status, attempts, age] of runs) {
+      const run = await prisma.agentRun.create({
+        data: {
+          workspaceId: workspace.id,
+          agent: "research",
+          goal: "seeded",
+          constraints: {},
+          budget: {},
+          state: {},
+          status,
+          attempts,
+          deadlineAt: ago(-3600),
+          model: "holdfast-offline-1",
+          promptVersion: "seeded@1",
+          temperature: 0,
+          seed: 1,
+        },
+      });
+      await prisma.$executeRaw`UPDATE agent_runs SET updated_at = ${ago(age)} WHERE id = ${run.id}::uuid`;
+      runIds.push(run.id);
+    }
+    // [kind, duration_ms, seconds ago]: the last one is outside the one-hour window.
+    const steps: [string, number, number][] = [
+      ["model", 5, 10],
+      ["model", 10, 10],
+      ["model", 11, 10],
+      ["model", 480, 10],
+      ["model", 2500, 10],
+      ["model", 150_000, 10],
+      ["tool", 50, 10],
+      ["tool", 9000, 10],
+      ["model", 200, 7200],
+    ];
+    await prisma.agentStep.createMany({
+      data: steps.map(([kind, durationMs, age], number) => ({
+        workspaceId: workspace.id,
+        runId: runIds[7] as string,
+        number,
+        kind,
+        durationMs,
+        status: "succeeded",
+        createdAt: ago(age),
+      })),
+    });
+    // Generations by attempts: 1, 2, 3 and a queued one never attempted.
+    for (const [status, attempts] of [
+      ["succeeded", 1],
+      ["succeeded", 2],
+      ["failed", 3],
+      ["queued", 0],
+    ] as const) {
+      await prisma.generation.create({
+        data: {
+          workspaceId: workspace.id,
+          conversationId: crypto.randomUUID(),
+          userMessageId: crypto.randomUUID(),
+          status,
+          attempts,
+          model: "holdfast-offline-1",
+          promptLabel: "production",
+          reservedTokens: 0,
+        },
+      });
+    }
+
+    const response = await fetch(`${own.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(200);
+    const parsed = parse(await response.text());
+    const at = (series: string) => parsed.samples.get(series);
+    expect(Object.fromEntries(parsed.types)).toMatchObject({
+      holdfast_agent_runs: "gauge",
+      holdfast_agent_runs_retried: "gauge",
+      holdfast_agent_run_retries: "counter",
+      holdfast_agent_runs_stuck: "gauge",
+      holdfast_agent_step_duration_ms: "histogram",
+      holdfast_generations_retried: "gauge",
+      holdfast_generation_retries: "counter",
+    });
+    const byStatus = { queued: 2, running: 4, waiting_approval: 1, succeeded: 4, failed: 1, canceled: 0, timed_out: 1 };
+    for (const [status, n] of Object.entries(byStatus)) expect(at(`holdfast_agent_runs{status="${status}"}`)).toBe(n);
+    expect(at('holdfast_agent_runs_retried{status="running"}')).toBe(1);
+    expect(at('holdfast_agent_runs_retried{status="succeeded"}')).toBe(2);
+    expect(at('holdfast_agent_runs_retried{status="failed"}')).toBe(1);
+    expect(at('holdfast_agent_runs_retried{status="queued"}')).toBe(0);
+    expect(at("holdfast_agent_run_retries_total")).toBe(2 + 1 + 3 + 4);
+    expect(at('holdfast_agent_runs_stuck{status="queued"}')).toBe(1);
+    expect(at('holdfast_agent_runs_stuck{status="running"}')).toBe(2);
+    expect(at("holdfast_generations_retried")).toBe(2);
+    expect(at("holdfast_generation_retries_total")).toBe(1 + 2);
+
+    const model = (le: string) => at(`holdfast_agent_step_duration_ms_bucket{kind="model",le="${le}"}`);
+    const tool = (le: string) => at(`holdfast_agent_step_duration_ms_bucket{kind="tool",le="${le}"}`);
+    expect(["10", "50", "100", "250", "500", "1000", "2500", "5000", "120000", "+Inf"].map(model)).toEqual([
+      2, 3, 3, 3, 4, 4, 5, 5, 5, 6,
+    ]);
+    expect(at('holdfast_agent_step_duration_ms_sum{kind="model"}')).toBe(5 + 10 + 11 + 480 + 2500 + 150_000);
+    expect(at('holdfast_agent_step_duration_ms_count{kind="model"}')).toBe(6);
+    expect(["10", "50", "5000", "10000", "+Inf"].map(tool)).toEqual([0, 1, 1, 2, 2]);
+    expect(at('holdfast_agent_step_duration_ms_sum{kind="tool"}')).toBe(9050);
+  } finally {
+    await own.stop();
+    await prisma.$disconnect();
+  }
+}, 60_000);

@@ -77,6 +77,57 @@ test("a request with its log row, the audit rows it wrote and the generation it 
   });
 });
 
+/** Polls the lookup until `ready` holds for what it returns (log lines are written in batches, jobs run later). */
+async function lookupUntil(id: string, ready: (found: Found) => boolean): Promise<Found> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await lookup(admin, id);
+    const found = response.status === 200 ? ((await json(response)).request as Found) : null;
+    if (found && ready(found)) return found;
+    if (Date.now() > deadline) throw new Error(`lookup of ${id} never got there: ${JSON.stringify(found)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+type Found = {
+  runs: { id: string; status: string; started_by_this_request: boolean; steps: { kind: string; status: string }[] }[];
+  log_lines: { event: string; level: string; fields: Record<string, unknown> }[];
+};
+
+test("an agent run it started, with its steps, and the log lines of the request and of the run's job", async () => {
+  const startRequest = rid("run");
+  const goal = `check the disk ${randomBytes(4).toString("hex")}`;
+  const started = await admin.api(`/api/v1/workspaces/${slug}/runs`, {
+    method: "POST",
+    headers: { "idempotency-key": idempotencyKey(), "x-request-id": startRequest },
+    body: JSON.stringify({
+      agent: "operations",
+      goal,
+      constraints: { require_approval: [] },
+      offline_plan: "1. check_disk {}\nfinal: the disk is fine",
+    }),
+  });
+  expect(started.status).toBe(202);
+  const runId = (await json(started)).run.id;
+
+  const found = await lookupUntil(startRequest, (f) =>
+    f.log_lines.some((line) => line.event === "run.end" && line.fields.status === "succeeded"),
+  );
+  expect(found.runs).toHaveLength(1);
+  expect(found.runs[0]).toMatchObject({ id: runId, status: "succeeded", started_by_this_request: true });
+  expect(found.runs[0]?.steps.map((step) => step.kind)).toContain("tool");
+  const events = found.log_lines.map((line) => line.event);
+  // The job's lines (written in the engine's calls to the app) are tied to the request that started it.
+  expect(events).toContain("run.step");
+  expect(events.indexOf("run.end")).toBeGreaterThan(events.indexOf("run.step"));
+  const runLines = found.log_lines.filter((line) => line.event.startsWith("run."));
+  expect(runLines.every((line) => line.fields.run_id === runId), JSON.stringify(found.log_lines)).toBe(true);
+  expect(JSON.stringify(found.log_lines)).not.toContain(goal); // masked: no personal text
+
+  // Another workspace's admin never sees these lines, even by the same request id.
+  const other = await createSignedInPersona({ workspace: uniqueSlug("lookup-other"), roles: ["admin"] });
+  expect((await lookup(other, startRequest, other.workspace)).status).toBe(404);
+});
+
 test("only admins; an id from another workspace, or none at all, is 404", async () => {
   const requestId = rid("mine");
   await admin.api(`/api/v1/workspaces/${slug}`, { headers: { "x-request-id": requestId } });

@@ -63,6 +63,10 @@ export type Run = {
   dry_run: boolean;
   model: string | null;
   prompt_version: string | null;
+  /** The run this one re-runs from the start, if any. */
+  rerun_of?: string | null;
+  /** The request that started it (shown with its failure, so it can be looked up). */
+  request_id?: string | null;
   version: number;
   last_event_seq: number;
   steps_count: number;

@@ -15,7 +15,11 @@ export type RunView = {
   /** A later refresh failed: the page keeps what it has and says so. */
   refreshError: ApiFailure | null;
   connection: StreamConnection | null;
+  /** Every status this page saw the run in, in order (loads, stream events, actions): the live path of a retry. */
+  statusTrail: Run["status"][];
   refresh: () => void;
+  /** Show a run an action returned (the retried run, queued) and reload everything behind it. */
+  applyRun: (run: Run) => void;
 };
 
 /**
@@ -32,6 +36,11 @@ export function useRun(ws: string, runId: string): RunView {
   const [error, setError] = useState<ApiFailure | null>(null);
   const [refreshError, setRefreshError] = useState<ApiFailure | null>(null);
   const [connection, setConnection] = useState<StreamConnection | null>(null);
+  const [statusTrail, setStatusTrail] = useState<Run["status"][]>([]);
+  const noteStatus = useCallback(
+    (status: Run["status"]) => setStatusTrail((trail) => (trail.at(-1) === status ? trail : [...trail, status])),
+    [],
+  );
   const loading = useRef(false);
   const dirty = useRef(false);
   const alive = useRef(true);
@@ -60,6 +69,7 @@ export function useRun(ws: string, runId: string): RunView {
           latest = runRes.data.run;
           hasRun.current = true;
           setRun(runRes.data.run);
+          noteStatus(runRes.data.run.status);
           setError(null);
         } else if (!hasRun.current) {
           setError(runRes);
@@ -73,35 +83,55 @@ export function useRun(ws: string, runId: string): RunView {
       loading.current = false;
     }
     return latest;
-  }, [base, runId]);
+  }, [base, runId, noteStatus]);
 
-  useEffect(() => {
-    alive.current = true;
-    let follower: { close: () => void } | null = null;
-    void load().then((loaded) => {
-      if (!alive.current || !loaded || !isActiveStatus(loaded.status)) return;
-      follower = followGeneration({
+  // Follow the run's events while it is active, and again whenever it becomes active after having finished (a
+  // retry puts a failed run back to queued): every load that finds it active without a follower starts one.
+  const follower = useRef<{ close: () => void } | null>(null);
+  const follow = useCallback(
+    (loaded: Run | null) => {
+      if (!alive.current || !loaded || !isActiveStatus(loaded.status) || follower.current) return;
+      const current = followGeneration({
         url: `${base}/runs/${runId}/events`,
         afterSeq: loaded.last_event_seq,
         onEvent: (event) => {
           if (event.kind === "status") {
             const data = event.data as { status: Run["status"]; progress?: number };
-            setRun((current) =>
-              current ? { ...current, status: data.status, progress: data.progress ?? current.progress } : current,
-            );
+            setRun((run) => (run ? { ...run, status: data.status, progress: data.progress ?? run.progress } : run));
+            noteStatus(data.status);
           }
           void load();
         },
-        onConnection: setConnection,
+        onConnection: (state) => {
+          setConnection(state);
+          if ((state === "ended" || state === "failed") && follower.current === current) follower.current = null;
+        },
         onFailure: setRefreshError,
       });
-    });
+      follower.current = current;
+    },
+    [base, runId, load, noteStatus],
+  );
+
+  useEffect(() => {
+    alive.current = true;
+    void load().then(follow);
     return () => {
       alive.current = false;
-      follower?.close();
+      follower.current?.close();
+      follower.current = null;
     };
-  }, [base, runId, load]);
+  }, [load, follow]);
 
-  const refresh = useCallback(() => void load(), [load]);
-  return { run, steps, approvals, ledger, error, refreshError, connection, refresh };
+  const refresh = useCallback(() => void load().then(follow), [load, follow]);
+  const applyRun = useCallback(
+    (next: Run) => {
+      if (next.id !== runId) return;
+      setRun(next);
+      noteStatus(next.status);
+      refresh();
+    },
+    [runId, noteStatus, refresh],
+  );
+  return { run, steps, approvals, ledger, error, refreshError, connection, statusTrail, refresh, applyRun };
 }

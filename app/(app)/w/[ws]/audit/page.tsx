@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/page-header";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
-import { hasPermission } from "@/lib/workspaces/permissions";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 export const metadata: Metadata = { title: "Audit log · Holdfast" };
 
@@ -24,14 +24,14 @@ export default async function AuditPage({
   return (
     <>
       <PageHeader title="Audit log" description="Who changed what in this workspace, and with which request." />
-      {hasPermission(workspace.roles, "audit.read") ? (
+      {canSeePage(workspace.roles, "audit") ? (
         <AuditLog
           ws={ws}
           initial={{ action: text("action"), actor: text("actor"), from: text("from"), to: text("to") }}
         />
       ) : (
         <Card>
-          <EmptyState title="Only admins see the audit log" />
+          <EmptyState title={consolePage("audit").refusal} />
         </Card>
       )}
     </>

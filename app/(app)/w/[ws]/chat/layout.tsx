@@ -1,5 +1,9 @@
 import { ChatLayout } from "@/components/chat/chat-layout";
+import { PageHeader } from "@/components/page-header";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 type Params = Promise<{ ws: string }>;
 
@@ -7,6 +11,16 @@ type Params = Promise<{ ws: string }>;
 // not re-rendered on every navigation.
 export default async function ChatSectionLayout({ children, params }: { children: React.ReactNode; params: Params }) {
   const { ws } = await params;
-  await requireWorkspaceMember(ws, `/w/${ws}/chat`);
+  const { workspace } = await requireWorkspaceMember(ws, `/w/${ws}/chat`);
+  if (!canSeePage(workspace.roles, "chat")) {
+    return (
+      <>
+        <PageHeader title={consolePage("chat").label} />
+        <Card>
+          <EmptyState title={consolePage("chat").refusal} />
+        </Card>
+      </>
+    );
+  }
   return <ChatLayout ws={ws}>{children}</ChatLayout>;
 }

@@ -4,6 +4,7 @@ import { PromptsPanel } from "@/components/prompts/prompts-panel";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 import { hasPermission } from "@/lib/workspaces/permissions";
 
 export const metadata: Metadata = { title: "Prompts · Holdfast" };
@@ -14,11 +15,11 @@ export default async function PromptsPage({ params }: { params: Promise<{ ws: st
   return (
     <>
       <PageHeader title="Prompts" description="Immutable versions, labels and diffs. Admins create and promote." />
-      {hasPermission(workspace.roles, "prompts.read") ? (
+      {canSeePage(workspace.roles, "prompts") ? (
         <PromptsPanel ws={ws} canWrite={hasPermission(workspace.roles, "prompts.write")} />
       ) : (
         <Card>
-          <EmptyState title="Your role cannot see prompts" description="Ask an admin of this workspace." />
+          <EmptyState title={consolePage("prompts").refusal} description="Ask an admin of this workspace." />
         </Card>
       )}
     </>

@@ -4,7 +4,7 @@ import { RequestLookupPanel } from "@/components/requests/request-lookup";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
-import { hasPermission } from "@/lib/workspaces/permissions";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 export const metadata: Metadata = { title: "Request lookup · Holdfast" };
 
@@ -21,11 +21,11 @@ export default async function RequestsPage({
   return (
     <>
       <PageHeader title="Request lookup" description="Paste the request id shown with an error." />
-      {hasPermission(workspace.roles, "requests.read") ? (
+      {canSeePage(workspace.roles, "requests") ? (
         <RequestLookupPanel ws={ws} initialId={typeof id === "string" ? id : ""} />
       ) : (
         <Card>
-          <EmptyState title="Only admins look up requests" />
+          <EmptyState title={consolePage("requests").refusal} />
         </Card>
       )}
     </>

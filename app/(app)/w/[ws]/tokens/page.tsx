@@ -5,7 +5,7 @@ import { TokensPanel } from "@/components/tokens/tokens-panel";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
-import { hasPermission } from "@/lib/workspaces/permissions";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 export const metadata: Metadata = { title: "API tokens · Holdfast" };
 
@@ -20,12 +20,12 @@ export default async function TokensPage({ params }: { params: Params }) {
   return (
     <>
       <PageHeader title="API tokens" description={`Programmatic access to ${workspace.name}.`} />
-      {hasPermission(workspace.roles, "tokens.write") ? (
+      {canSeePage(workspace.roles, "tokens") ? (
         <TokensPanel ws={ws} origin={`${protocol}://${host}`} />
       ) : (
         <Card>
           <EmptyState
-            title="Only admins manage API tokens"
+            title={consolePage("tokens").refusal}
             description="Ask an admin of this workspace to create a token for you."
           />
         </Card>

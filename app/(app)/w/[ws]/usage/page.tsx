@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { UsagePanel } from "@/components/usage/usage-panel";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
-import { hasPermission } from "@/lib/workspaces/permissions";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 export const metadata: Metadata = { title: "Usage · Holdfast" };
 
@@ -14,11 +14,11 @@ export default async function UsagePage({ params }: { params: Promise<{ ws: stri
   return (
     <>
       <PageHeader title="Usage and billing" description={`Model usage and cost of ${workspace.name}.`} />
-      {hasPermission(workspace.roles, "usage.read") ? (
+      {canSeePage(workspace.roles, "usage") ? (
         <UsagePanel ws={ws} />
       ) : (
         <Card>
-          <EmptyState title="Only billing owners and admins see usage" description="Ask a billing owner." />
+          <EmptyState title={consolePage("usage").refusal} description="Ask a billing owner." />
         </Card>
       )}
     </>

@@ -4,7 +4,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { WorldView } from "@/components/world/world-view";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
-import { hasPermission } from "@/lib/workspaces/permissions";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 
 export const metadata: Metadata = { title: "World · Holdfast" };
 
@@ -17,11 +17,11 @@ export default async function WorldPage({ params }: { params: Promise<{ ws: stri
         title="World"
         description="What the agents' tools act on: the outbox, the records store and the simulated server."
       />
-      {hasPermission(workspace.roles, "runs.read") ? (
+      {canSeePage(workspace.roles, "world") ? (
         <WorldView ws={ws} />
       ) : (
         <Card>
-          <EmptyState title="The agents' world is for members and admins" />
+          <EmptyState title={consolePage("world").refusal} />
         </Card>
       )}
     </>

@@ -3,6 +3,7 @@ import { RunDetail } from "@/components/runs/run-detail";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireWorkspaceMember } from "@/lib/auth/current-user";
+import { canSeePage, consolePage } from "@/lib/workspaces/console-pages";
 import { hasPermission } from "@/lib/workspaces/permissions";
 
 export const metadata: Metadata = { title: "Run · Holdfast" };
@@ -10,10 +11,10 @@ export const metadata: Metadata = { title: "Run · Holdfast" };
 export default async function RunPage({ params }: { params: Promise<{ ws: string; runId: string }> }) {
   const { ws, runId } = await params;
   const { workspace } = await requireWorkspaceMember(ws, `/w/${ws}/runs/${runId}`);
-  if (!hasPermission(workspace.roles, "runs.read")) {
+  if (!canSeePage(workspace.roles, "runs")) {
     return (
       <Card>
-        <EmptyState title="Agent runs are for members and admins" />
+        <EmptyState title={consolePage("runs").refusal} />
       </Card>
     );
   }
@@ -23,6 +24,7 @@ export default async function RunPage({ params }: { params: Promise<{ ws: string
       runId={runId}
       canWrite={hasPermission(workspace.roles, "runs.write")}
       canDecide={hasPermission(workspace.roles, "approvals.decide")}
+      canAdmin={hasPermission(workspace.roles, "runs.admin")}
     />
   );
 }

@@ -1,21 +1,24 @@
-// GET/POST /api/v1/workspaces/{ws}/runs — list runs (?status=&agent=&cursor=); start an agent run [idem]
+// GET/POST /api/v1/workspaces/{ws}/runs — list runs (?status=a,b&agent=&member=&from=&to=&stuck=&sort=&order=&cursor=); start an agent run [idem]
 import { createRun, listRuns, presentRun } from "@/lib/agents/runs";
-import { createRunSchema, listRunsQuerySchema } from "@/lib/agents/schemas";
+import { createRunSchema, listRunsQuerySchema, RUN_STATUSES } from "@/lib/agents/schemas";
+import { readConsoleListQuery } from "@/lib/console/list-query";
 import { relayOutboxSoon } from "@/lib/events/outbox";
 import { ApiError } from "@/lib/http/errors";
-import { readPageParams } from "@/lib/http/pagination";
 import { withWorkspace } from "@/lib/http/route";
 
 export const GET = withWorkspace(
   async ({ db, workspace, request }) => {
     const query = listRunsQuerySchema.safeParse({
-      status: request.nextUrl.searchParams.get("status") ?? undefined,
-      agent: request.nextUrl.searchParams.get("agent") ?? undefined,
+      agent: request.nextUrl.searchParams.get("agent") || undefined,
     });
-    if (!query.success) throw new ApiError("validation", "invalid_query", "status or agent is not valid");
+    if (!query.success) throw new ApiError("validation", "invalid_query", "agent is not valid");
     return {
       status: 200,
-      body: await listRuns(db, { workspaceId: workspace.id, ...query.data, ...readPageParams(request.nextUrl) }),
+      body: await listRuns(db, {
+        workspaceId: workspace.id,
+        agent: query.data.agent,
+        query: readConsoleListQuery(request.nextUrl, RUN_STATUSES),
+      }),
     };
   },
   { permission: "runs.read" },

@@ -1,4 +1,4 @@
-// POST /api/v1/workspaces/{ws}/runs/{id}/cancel — end an active run `canceled` (a no-op on a finished one)
+// POST /api/v1/workspaces/{ws}/runs/{id}/cancel — end an active run `canceled` (a no-op on a finished one) [idem]
 import { cancelRun, presentRun } from "@/lib/agents/runs";
 import { relayOutboxSoon } from "@/lib/events/outbox";
 import { withWorkspace } from "@/lib/http/route";
@@ -11,5 +11,5 @@ export const POST = withWorkspace(
     afterCommit(() => relayOutboxSoon(requestId));
     return { status: 202, body: { run: presentRun(run) } };
   },
-  { permission: "runs.write" },
+  { permission: "runs.write", idempotent: "optional" },
 );

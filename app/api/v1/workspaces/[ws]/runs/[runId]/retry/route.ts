@@ -1,4 +1,4 @@
-// POST /api/v1/workspaces/{ws}/runs/{id}/retry — continue a failed or timed-out run from its last good step [admin]
+// POST /api/v1/workspaces/{ws}/runs/{id}/retry — continue a failed or timed-out run from its last good step [admin] [idem]
 import { presentRun, retryRun } from "@/lib/agents/runs";
 import { relayOutboxSoon } from "@/lib/events/outbox";
 import { withWorkspace } from "@/lib/http/route";
@@ -11,5 +11,5 @@ export const POST = withWorkspace(
     afterCommit(() => relayOutboxSoon(requestId));
     return { status: 202, body: { run: presentRun(run) } };
   },
-  { permission: "runs.admin" },
+  { permission: "runs.admin", idempotent: "optional" },
 );
