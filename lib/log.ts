@@ -39,7 +39,9 @@ export type LogContext = { readonly requestId?: string; readonly workspaceId?: s
 // this module, and the context set by one copy must reach lines logged through another (as must the sink).
 type Shared = { context: AsyncLocalStorage<LogContext>; sink?: (line: RequestLogLine) => void };
 const SHARED = Symbol.for("holdfast.log");
-const shared: Shared = ((globalThis as { [SHARED]?: Shared })[SHARED] ??= { context: new AsyncLocalStorage() });
+const holder = globalThis as { [SHARED]?: Shared };
+holder[SHARED] ??= { context: new AsyncLocalStorage() };
+const shared: Shared = holder[SHARED];
 const context = shared.context;
 
 /** Runs `work` with `scope` as the context of every line it logs (the route wrapper, the Inngest middleware). */

@@ -1,9 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Role } from "@/lib/db";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { db } from "@/lib/db";
-import { appUrl, createSignedInPersona, uniqueSlug } from "../helpers/fixtures";
-import { collectPageErrors, laptop, launchBrowser, screenshot } from "./browser";
+import { uniqueSlug } from "../helpers/fixtures";
+import { screenshot } from "./browser";
+import { browserSuite } from "./suite";
 
 // The runs console in a real browser against the shared Holdfast (web server + engine, offline model):
 // a member's run fails because the workspace's plan quota ran out; the failure shows the request id that started
@@ -14,30 +14,9 @@ import { collectPageErrors, laptop, launchBrowser, screenshot } from "./browser"
 // from the generations view and from the chat header. The list pages with "Load more", sorts and narrows to stuck
 // runs; and screenshots of the console's pages. Waits are on the DOM, never on time.
 
-let browser: Browser;
-const pageErrors: string[][] = [];
+const { signedInPage } = browserSuite({ timeoutMs: 30_000 });
 /** The workspace of the first test, with its failed-then-retried run: the screenshots walk its pages. */
 let consoleSlug = "";
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  expect(pageErrors.flat()).toEqual([]);
-});
-
-async function signedInPage(slug: string, roles: Role[]) {
-  const persona = await createSignedInPersona({ workspace: slug, roles });
-  const context = await browser.newContext({ ...laptop, baseURL: appUrl() });
-  const [name, value] = persona.cookie.split(/=(.*)/s) as [string, string];
-  await context.addCookies([{ name, value, url: appUrl() }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  pageErrors.push(collectPageErrors(page));
-  return { page, persona };
-}
 
 /** Starts an operations run from the runs page's form (no approvals) and returns its id once its page is open. */
 async function startRunFromForm(page: Page, slug: string, goal: string): Promise<string> {

@@ -120,7 +120,10 @@ test("an agent run it started, with its steps, and the log lines of the request 
   expect(events).toContain("run.step");
   expect(events.indexOf("run.end")).toBeGreaterThan(events.indexOf("run.step"));
   const runLines = found.log_lines.filter((line) => line.event.startsWith("run."));
-  expect(runLines.every((line) => line.fields.run_id === runId), JSON.stringify(found.log_lines)).toBe(true);
+  expect(
+    runLines.every((line) => line.fields.run_id === runId),
+    JSON.stringify(found.log_lines),
+  ).toBe(true);
   expect(JSON.stringify(found.log_lines)).not.toContain(goal); // masked: no personal text
 
   // Another workspace's admin never sees these lines, even by the same request id.
