@@ -380,6 +380,7 @@ async function worker(): Promise<void> {
     },
     { name: "usage by day (30 days)", what: "GET …/usage?group_by=day", run: usage("day") },
     { name: "usage by member (30 days)", what: "GET …/usage?group_by=member", run: usage("member") },
+    { name: "usage by agent (30 days)", what: "GET …/usage?group_by=agent", run: usage("agent") },
     {
       name: "request lookup",
       what: "GET …/requests/{id}",

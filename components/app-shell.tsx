@@ -51,23 +51,6 @@ export function AppShell({
             /
           </span>
           <WorkspaceSwitcher workspaces={workspaces} current={current} />
-          <nav aria-label="Workspace" className="ml-2 hidden min-w-0 items-center gap-0.5 overflow-x-auto md:flex">
-            {sections.map((section) => (
-              <Link
-                key={section.href}
-                href={section.href}
-                aria-current={isActive(section.href, section.exact) ? "page" : undefined}
-                className={cn(
-                  "whitespace-nowrap rounded-lg px-2.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
-                  isActive(section.href, section.exact)
-                    ? "bg-slate-100 text-slate-900"
-                    : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
-                )}
-              >
-                {section.label}
-              </Link>
-            ))}
-          </nav>
           <div className="ml-auto hidden md:block">
             <Dropdown
               align="right"
@@ -94,6 +77,29 @@ export function AppShell({
             Menu
           </button>
         </div>
+        {sections.length ? (
+          // A row of its own (2.5rem: chat-layout.tsx sizes the chat to the window with it): an admin's ten sections do
+          // not fit beside the switcher and the account menu.
+          <div className="mx-auto hidden h-10 max-w-6xl px-4 md:block">
+            <nav aria-label="Workspace" className="flex h-full min-w-0 items-center gap-0.5 overflow-x-auto">
+              {sections.map((section) => (
+                <Link
+                  key={section.href}
+                  href={section.href}
+                  aria-current={isActive(section.href, section.exact) ? "page" : undefined}
+                  className={cn(
+                    "whitespace-nowrap rounded-lg px-2.5 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
+                    isActive(section.href, section.exact)
+                      ? "bg-slate-100 text-slate-900"
+                      : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
+                  )}
+                >
+                  {section.label}
+                </Link>
+              ))}
+            </nav>
+          </div>
+        ) : null}
         <div id="mobile-menu" hidden={!menuOpen} className="border-t border-slate-200 bg-white md:hidden">
           <div className="mx-auto max-w-6xl space-y-4 px-4 py-4">
             {sections.length ? (

@@ -15,7 +15,7 @@ export function ChatLayout({ ws, children }: { ws: string; children: ReactNode }
   const selectedId = useSelectedLayoutSegment();
   return (
     <ConversationsProvider ws={ws}>
-      <div className="relative flex h-[calc(100dvh-3.5rem-1px-3rem)] min-h-[28rem] overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200 sm:h-[calc(100dvh-3.5rem-1px-4rem)]">
+      <div className="relative flex h-[calc(100dvh-3.5rem-1px-3rem)] min-h-[28rem] overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-200 sm:h-[calc(100dvh-3.5rem-1px-4rem)] md:h-[calc(100dvh-3.5rem-2.5rem-1px-4rem)]">
         <aside
           aria-label="Conversation list"
           className={cn(

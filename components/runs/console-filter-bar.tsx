@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import {
   activeFilterCount,
   type ConsoleFilters,
@@ -17,7 +18,8 @@ const labelText = "block text-xs font-medium text-slate-600";
 /**
  * The console's filters: status (several at once), agent, requester, time range (presets or custom), stuck only.
  * Every change is applied at once (and lands in the URL through `onChange`); native controls keep the keyboard
- * path plain: Tab between them, arrows inside a select, Space on the checkbox.
+ * path plain: Tab between them, Space on a status or on "stuck only", arrows inside a select. No status chosen
+ * shows every status.
  */
 export function ConsoleFilterBar({
   filters,
@@ -42,29 +44,40 @@ export function ConsoleFilterBar({
       onSubmit={(event) => event.preventDefault()}
       className="flex flex-wrap items-end gap-x-4 gap-y-3 border-b border-slate-100 px-4 py-3 sm:px-6"
     >
-      <div>
-        <label htmlFor={`${ids}-status`} className={labelText}>
-          Status
-        </label>
-        <select
-          id={`${ids}-status`}
-          multiple
-          size={statuses.length}
-          value={filters.status}
-          onChange={(event) => set({ status: Array.from(event.target.selectedOptions, (option) => option.value) })}
-          aria-describedby={`${ids}-status-hint`}
-          className={`${control} mt-1 min-w-44 pr-2`}
-        >
-          {statuses.map((status) => (
-            <option key={status.value} value={status.value}>
-              {status.label}
-            </option>
-          ))}
-        </select>
-        <p id={`${ids}-status-hint`} className="sr-only">
-          Select several with Ctrl or Shift; none selected shows every status.
-        </p>
-      </div>
+      <fieldset>
+        <legend className={labelText}>Status</legend>
+        <div className="mt-1 flex max-w-lg flex-wrap gap-1.5">
+          {statuses.map((status) => {
+            const checked = filters.status.includes(status.value);
+            return (
+              <label
+                key={status.value}
+                className={cn(
+                  "inline-flex cursor-pointer items-center gap-1.5 rounded-full py-1 pr-2.5 pl-2 text-xs font-medium ring-1 ring-inset",
+                  checked
+                    ? "bg-indigo-50 text-indigo-800 ring-indigo-300"
+                    : "bg-white text-slate-600 ring-slate-300 hover:bg-slate-50",
+                )}
+              >
+                <input
+                  type="checkbox"
+                  value={status.value}
+                  checked={checked}
+                  onChange={(event) => {
+                    const chosen = new Set(filters.status);
+                    if (event.target.checked) chosen.add(status.value);
+                    else chosen.delete(status.value);
+                    // In the table's order, so the URL of the same choice is always the same.
+                    set({ status: statuses.map((s) => s.value).filter((value) => chosen.has(value)) });
+                  }}
+                  className="size-3.5 rounded accent-indigo-600"
+                />
+                {status.label}
+              </label>
+            );
+          })}
+        </div>
+      </fieldset>
       {agents ? (
         <div>
           <label htmlFor={`${ids}-agent`} className={labelText}>

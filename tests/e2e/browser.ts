@@ -49,3 +49,17 @@ export function collectPageErrors(page: Page): string[] {
   page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
   return errors;
 }
+
+/** Sets the runs console's status filter (a group of checkboxes) to exactly `values`. */
+export async function chooseStatuses(page: Page, values: string[]): Promise<void> {
+  const group = page.getByRole("group", { name: "Status" });
+  for (const box of await group.getByRole("checkbox").all()) {
+    await box.setChecked(values.includes((await box.getAttribute("value")) ?? ""));
+  }
+}
+
+/** The statuses chosen in the runs console's status filter. */
+export async function chosenStatuses(page: Page): Promise<string[]> {
+  const boxes = page.getByRole("group", { name: "Status" }).getByRole("checkbox", { checked: true });
+  return Promise.all((await boxes.all()).map(async (box) => (await box.getAttribute("value")) ?? ""));
+}

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { uniqueSlug } from "../helpers/fixtures";
-import { screenshot } from "./browser";
+import { chooseStatuses, chosenStatuses, screenshot } from "./browser";
 import { browserSuite } from "./suite";
 
 // The runs console in a real browser against the shared Holdfast (web server + engine, offline model):
@@ -110,11 +110,10 @@ test("an admin finds a failed run by the request id its error showed, retries it
 
   // ── The list with filters kept in the URL: failed → none now; succeeded → the run; reload keeps them ───
   await page.goto(`/w/${slug}/runs`);
-  const status = page.getByLabel("Status");
-  await status.selectOption(["failed", "timed_out"]);
+  await chooseStatuses(page, ["failed", "timed_out"]);
   await page.waitForURL(/status=failed%2Ctimed_out|status=failed,timed_out/);
   await page.getByText("No runs match these filters").waitFor();
-  await status.selectOption("succeeded");
+  await chooseStatuses(page, ["succeeded"]);
   await page.locator(`a[data-run-id="${runId}"]`).waitFor();
   await page.getByLabel("Time").selectOption("24h");
   await page.waitForURL(/range=24h/);
@@ -122,9 +121,7 @@ test("an admin finds a failed run by the request id its error showed, retries it
   await page.waitForURL(/sort=updated_at/);
   await page.reload();
   await page.locator(`a[data-run-id="${runId}"]`).waitFor();
-  expect(
-    await page.getByLabel("Status").evaluate((el: HTMLSelectElement) => [...el.selectedOptions].map((o) => o.value)),
-  ).toEqual(["succeeded"]);
+  expect(await chosenStatuses(page)).toEqual(["succeeded"]);
   expect(await page.getByLabel("Time").inputValue()).toBe("24h");
   await screenshot(page, "console-05-runs-filtered");
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { uniqueEmail } from "../helpers/fixtures";
-import { laptop, phone, screenshot } from "./browser";
+import { chooseStatuses, laptop, phone, screenshot } from "./browser";
 import { browserSuite } from "./suite";
 
 // Agent runs in a real browser against the shared Holdfast (web server + engine, offline model): start the
@@ -101,9 +101,9 @@ test("runs: start the operations agent, approve in the UI, watch it succeed; led
   await page.getByRole("link", { name: "All runs" }).click();
   await page.waitForURL(`**/w/${slug}/runs`);
   await page.locator(`a[data-run-id="${runId}"] [data-run-status="succeeded"]`).waitFor();
-  await page.getByLabel("Status").selectOption("failed");
+  await chooseStatuses(page, ["failed"]);
   await page.getByText("No failed runs").waitFor();
-  await page.getByLabel("Status").selectOption("succeeded");
+  await chooseStatuses(page, ["succeeded"]);
   await page.locator(`a[data-run-id="${runId}"]`).waitFor();
   await screenshot(page, "runs-05-list");
 
