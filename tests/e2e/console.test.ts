@@ -115,14 +115,14 @@ test("an admin finds a failed run by the request id its error showed, retries it
   await page.getByText("No runs match these filters").waitFor();
   await chooseStatuses(page, ["succeeded"]);
   await page.locator(`a[data-run-id="${runId}"]`).waitFor();
-  await page.getByLabel("Time").selectOption("24h");
+  await page.getByLabel("Time", { exact: true }).selectOption("24h");
   await page.waitForURL(/range=24h/);
   await page.getByRole("button", { name: /Last progress/ }).click();
   await page.waitForURL(/sort=updated_at/);
   await page.reload();
   await page.locator(`a[data-run-id="${runId}"]`).waitFor();
   expect(await chosenStatuses(page)).toEqual(["succeeded"]);
-  expect(await page.getByLabel("Time").inputValue()).toBe("24h");
+  expect(await page.getByLabel("Time", { exact: true }).inputValue()).toBe("24h");
   await screenshot(page, "console-05-runs-filtered");
 
   // ── The generations view ──────────────────────────────────────────────────────────────────────────────
