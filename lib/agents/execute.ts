@@ -382,6 +382,7 @@ export async function modelTurn(runId: string, number: number): Promise<TurnOutc
       outputTokens: result.usage.outputTokens,
       costMicros: result.costMicros,
       runId,
+      agent: run.agent,
     });
     await tx.agentRun.update({
       where: { id: runId },
@@ -662,6 +663,7 @@ export async function toolStep(
         userId: locked.requestedById,
         kind: "tool_call",
         runId,
+        agent: locked.agent,
       });
     }
     const ops: StatePatchOp[] = [];

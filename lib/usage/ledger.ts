@@ -11,6 +11,8 @@ export type UsageInput = {
   messageId?: string | null;
   generationId?: string | null;
   runId?: string | null;
+  /** The run's agent, with `runId`. */
+  agent?: string | null;
 };
 
 /** One usage-ledger row per model or tool call, written in the same transaction as what it bills. */
@@ -27,6 +29,7 @@ export async function recordUsage(db: DbClient, input: UsageInput): Promise<void
       messageId: input.messageId ?? null,
       generationId: input.generationId ?? null,
       runId: input.runId ?? null,
+      agent: input.agent ?? null,
     },
   });
 }

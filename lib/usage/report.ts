@@ -86,21 +86,20 @@ function present(row: Aggregate, label: string): UsageRow {
 /** The grouped rows of the ledger; the SQL sums are exact (bigint), never floats. */
 export async function usageRows(db: DbClient, workspaceId: string, query: UsageQuery): Promise<UsageRow[]> {
   const { from, to } = query;
-  // agent: usage from an agent run is grouped by the run's agent (a run the retention job deleted: "(deleted run)");
-  // chat usage (no run) is the built-in "assistant".
+  // agent: usage from an agent run is grouped by the run's agent (stored on the row); chat usage is the built-in
+  // "assistant".
   // Grouped on a cheap value (a date, a uuid) and formatted once per group, not once per row: at volume, formatting
   // and sorting text keys was most of the cost (docs/benchmarks.md "Console queries").
   const [keyExpr, groupExpr] = {
     day: [`to_char((u.created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`, `(u.created_at AT TIME ZONE 'UTC')::date`],
     member: ["u.user_id::text", "u.user_id"],
     model: ["u.model", "1"],
-    agent: ["CASE WHEN u.run_id IS NULL THEN 'assistant' ELSE coalesce(r.agent, '(deleted run)') END", "1"],
+    agent: ["coalesce(u.agent, 'assistant')", "1"],
   }[query.groupBy];
-  const runs = query.groupBy === "agent" ? "LEFT JOIN agent_runs r ON r.id = u.run_id" : "";
   const rows = await db.$queryRawUnsafe<Aggregate[]>(
     `SELECT ${keyExpr} AS key, count(*)::int AS calls, sum(u.input_tokens)::bigint AS "inputTokens",
             sum(u.output_tokens)::bigint AS "outputTokens", sum(u.cost_micros)::bigint AS "costMicros"
-     FROM usage_entries u ${runs}
+     FROM usage_entries u
      WHERE u.workspace_id = $1::uuid AND u.created_at >= $2 AND u.created_at < $3
      GROUP BY ${groupExpr} ORDER BY ${groupExpr} NULLS LAST`,
     workspaceId,

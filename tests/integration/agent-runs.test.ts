@@ -91,6 +91,10 @@ test("operations: checks the disk, waits for approval, is approved, cleans once,
   expect(run.result).toContain("73%");
   expect(run.progress).toBe(100);
   expect(run.usage.llm_tokens).toBeGreaterThan(0);
+  // Every ledger row of the run (model turns and tool calls) carries its agent, for the usage breakdown.
+  const billed = await db().usageEntry.findMany({ where: { runId }, select: { agent: true, kind: true } });
+  expect(new Set(billed.map((row) => row.kind))).toEqual(new Set(["model_call", "tool_call"]));
+  expect(billed.every((row) => row.agent === "operations")).toBe(true);
   expect(run.state.plan.length).toBeGreaterThan(0);
   expect(run.state.known_facts).toEqual(
     expect.arrayContaining([expect.objectContaining({ key: "check_disk.usedPercent", value: 73 })]),

@@ -23,10 +23,9 @@ let seeded: {
   input: number;
   output: number;
   cost: bigint;
-  /** The agent of the run the row belongs to; "deleted" = a run id no longer in agent_runs (retention). */
-  run: "support" | "deleted" | null;
+  /** The agent of the run the row bills (the row keeps it: the run itself may be gone, deleted by retention). */
+  agent: "support" | "research" | null;
 }[];
-const DELETED_RUN = "00000000-0000-4000-8000-000000000001";
 
 beforeAll(async () => {
   slug = uniqueSlug("usage");
@@ -35,28 +34,12 @@ beforeAll(async () => {
   member = await createSignedInPersona({ workspace: slug, roles: ["member"] });
   workspaceId = (await db().workspace.findUniqueOrThrow({ where: { slug } })).id;
   seeded = [
-    { userId: admin.userId, model: "gpt-a", day: DAY1, input: 100, output: 50, cost: 1_234_567n, run: null },
-    { userId: admin.userId, model: "gpt-b", day: DAY1, input: 10, output: 5, cost: 333_333n, run: null },
-    { userId: member.userId, model: "gpt-a", day: DAY2, input: 7, output: 3, cost: 333_333n, run: "support" },
-    { userId: member.userId, model: null, day: DAY2, input: 0, output: 0, cost: 1n, run: "deleted" },
-    { userId: null, model: "gpt-b", day: DAY2, input: 1, output: 1, cost: 999_999_999n, run: null },
+    { userId: admin.userId, model: "gpt-a", day: DAY1, input: 100, output: 50, cost: 1_234_567n, agent: null },
+    { userId: admin.userId, model: "gpt-b", day: DAY1, input: 10, output: 5, cost: 333_333n, agent: null },
+    { userId: member.userId, model: "gpt-a", day: DAY2, input: 7, output: 3, cost: 333_333n, agent: "support" },
+    { userId: member.userId, model: null, day: DAY2, input: 0, output: 0, cost: 1n, agent: "research" },
+    { userId: null, model: "gpt-b", day: DAY2, input: 1, output: 1, cost: 999_999_999n, agent: null },
   ];
-  const supportRun = await db().agentRun.create({
-    data: {
-      workspaceId,
-      agent: "support",
-      goal: "usage test",
-      constraints: {},
-      budget: {},
-      state: {},
-      status: "succeeded",
-      deadlineAt: new Date(),
-      model: "offline",
-      promptVersion: "agent-support@1",
-      temperature: 0,
-      seed: 1,
-    },
-  });
   await db().usageEntry.createMany({
     data: seeded.map((s, i) => ({
       workspaceId,
@@ -66,7 +49,8 @@ beforeAll(async () => {
       inputTokens: s.input,
       outputTokens: s.output,
       costMicros: s.cost,
-      runId: s.run === "support" ? supportRun.id : s.run === "deleted" ? DELETED_RUN : null,
+      runId: s.agent ? crypto.randomUUID() : null,
+      agent: s.agent,
       createdAt: new Date(`${s.day}T1${i}:00:00Z`),
     })),
   });
@@ -86,7 +70,7 @@ test("group_by day, member, model and agent each partition the ledger exactly", 
       day: (s: (typeof seeded)[number]) => s.day,
       member: (s: (typeof seeded)[number]) => s.userId,
       model: (s: (typeof seeded)[number]) => s.model,
-      agent: (s: (typeof seeded)[number]) => (s.run === "deleted" ? "(deleted run)" : (s.run ?? "assistant")),
+      agent: (s: (typeof seeded)[number]) => s.agent ?? "assistant",
     }[groupBy];
     const expected = new Map<string | null, { cost: bigint; tokens: number; calls: number }>();
     for (const s of seeded) {
