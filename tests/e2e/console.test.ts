@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { uniqueSlug } from "../helpers/fixtures";
-import { chooseStatuses, chosenStatuses, screenshot } from "./browser";
+import { chooseStatuses, chosenStatuses, phone, screenshot } from "./browser";
 import { browserSuite } from "./suite";
 
 // The runs console in a real browser against the shared Holdfast (web server + engine, offline model):
@@ -289,5 +289,19 @@ test("screenshots of the console's pages", async () => {
     await page.waitForLoadState("networkidle");
     expect(await page.getByText(/is for members and admins|Only admins|Only billing owners/).count(), path).toBe(0);
     await screenshot(page, name);
+  }
+
+  // On a phone the console fits the screen: the filters wrap, nothing scrolls sideways.
+  const { page: phonePage } = await signedInPage(consoleSlug, ["admin"], phone);
+  for (const [name, path] of [
+    ["console-17-runs-phone", "/runs?status=succeeded"],
+    ["console-18-generations-phone", "/generations"],
+  ] as const) {
+    await phonePage.goto(`/w/${consoleSlug}${path}`);
+    await phonePage.getByRole("group", { name: "Status" }).waitFor();
+    await phonePage.waitForLoadState("networkidle");
+    const overflow = await phonePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways on a phone`).toBeLessThanOrEqual(0);
+    await screenshot(phonePage, name);
   }
 });
