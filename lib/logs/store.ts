@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { type RequestLogLine, setRequestLineSink } from "@/lib/log";
+import { onShutdown } from "@/lib/platform/shutdown";
 
 // Log lines tied to a request are kept in `log_lines` so the request lookup can show them next to what the
 // request touched (SPEC §7). They are written in batches off the request path, already masked; a failed write
@@ -15,6 +16,7 @@ let dropped = 0;
 
 /** Starts keeping request log lines of this process (the web server; instrumentation.ts). */
 export function keepRequestLogLines(): void {
+  onShutdown("log-lines", flushRequestLogLines);
   setRequestLineSink((line) => {
     if (pending.length >= MAX_PENDING) {
       dropped++;
@@ -27,6 +29,7 @@ export function keepRequestLogLines(): void {
 
 /** Writes the pending lines now (also called by the flush timer). */
 export async function flushRequestLogLines(): Promise<void> {
+  clearTimeout(timer);
   timer = undefined;
   const lines = pending;
   pending = [];

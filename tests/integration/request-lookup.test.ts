@@ -1,8 +1,17 @@
 // request_id lookup (SPEC §7): the request as this workspace logged it, and what it touched.
 import { randomBytes } from "node:crypto";
-import { beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, inject, test } from "vitest";
 import { db } from "@/lib/db";
-import { createSignedInPersona, idempotencyKey, json, type SignedInPersona, uniqueSlug } from "../helpers/fixtures";
+import { startAppServer } from "../helpers/app-server";
+import {
+  createPersona,
+  createSignedInPersona,
+  idempotencyKey,
+  json,
+  type SignedInPersona,
+  uniqueEmail,
+  uniqueSlug,
+} from "../helpers/fixtures";
 
 let slug: string;
 let admin: SignedInPersona;
@@ -129,6 +138,29 @@ test("an agent run it started, with its steps, and the log lines of the request 
   // Another workspace's admin never sees these lines, even by the same request id.
   const other = await createSignedInPersona({ workspace: uniqueSlug("lookup-other"), roles: ["admin"] });
   expect((await lookup(other, startRequest, other.workspace)).status).toBe(404);
+});
+
+test("a web server stopped (SIGTERM) right after answering first writes the log lines it still holds", async () => {
+  const owner = await createPersona({ workspace: uniqueSlug("lines-stop"), roles: ["admin"], withToken: true });
+  const app = await startAppServer({ databaseUrl: inject("databaseUrl") });
+  const requestId = rid("stop");
+  try {
+    const invited = await fetch(`${app.url}/api/v1/workspaces/${owner.workspace}/invitations`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${owner.token}`,
+        "content-type": "application/json",
+        "idempotency-key": idempotencyKey(),
+        "x-request-id": requestId,
+      },
+      body: JSON.stringify({ email: uniqueEmail("invitee"), roles: ["member"] }),
+    });
+    expect(invited.status).toBe(201);
+  } finally {
+    await app.stop(); // inside the 200 ms batch window: only the shutdown flush can have written the line
+  }
+  const lines = await db().logLine.findMany({ where: { requestId } });
+  expect(lines.map((line) => line.event)).toContain("invitation.link");
 });
 
 test("only admins; an id from another workspace, or none at all, is 404", async () => {
