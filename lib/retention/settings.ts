@@ -13,21 +13,7 @@ export type WorkspaceView = {
   version: number;
 };
 
-type WorkspaceRow = { id: string; slug: string; name: string; retentionDays: number };
-
-/**
- * The workspace has no `version` column: its version is derived from what can be edited (a 31-bit FNV-1a hash of
- * the name and the retention setting), so every change of them changes the ETag and a PATCH based on an older
- * read gets 412. Two reads of the same settings share a version — the same guarantee a counter gives a writer.
- */
-export function workspaceVersion(row: Pick<WorkspaceRow, "name" | "retentionDays">): number {
-  let hash = 0x811c9dc5;
-  for (const char of `${row.retentionDays}\n${row.name}`) {
-    hash ^= char.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 1 || 1;
-}
+type WorkspaceRow = { id: string; slug: string; name: string; retentionDays: number; version: number };
 
 const presentWorkspace = (row: WorkspaceRow, roles: Role[]): WorkspaceView => ({
   id: row.id,
@@ -35,10 +21,10 @@ const presentWorkspace = (row: WorkspaceRow, roles: Role[]): WorkspaceView => ({
   name: row.name,
   roles,
   retention_days: row.retentionDays,
-  version: workspaceVersion(row),
+  version: row.version,
 });
 
-const columns = { id: true, slug: true, name: true, retentionDays: true } as const;
+const columns = { id: true, slug: true, name: true, retentionDays: true, version: true } as const;
 
 export async function getWorkspaceView(db: DbClient, input: { workspace: WorkspaceRef; roles: Role[] }) {
   const row = await db.workspace.findUnique({ where: { id: input.workspace.id }, select: columns });
@@ -63,13 +49,17 @@ export async function updateRetention(
   },
 ): Promise<WorkspaceView> {
   const [locked] = await db.$queryRaw<WorkspaceRow[]>`
-    SELECT id::text, slug, name, retention_days AS "retentionDays" FROM workspaces
+    SELECT id::text, slug, name, retention_days AS "retentionDays", version FROM workspaces
     WHERE id = ${input.workspace.id}::uuid FOR UPDATE`;
   if (!locked) throw notFound("workspace");
   const current = presentWorkspace(locked, input.roles);
   if (current.version !== input.expectedVersion) throw staleVersion({ workspace: current }, current.version);
   if (locked.retentionDays === input.retentionDays) return current;
-  await db.workspace.update({ where: { id: locked.id }, data: { retentionDays: input.retentionDays } });
+  const updated = await db.workspace.update({
+    where: { id: locked.id },
+    data: { retentionDays: input.retentionDays, version: { increment: 1 } },
+    select: columns,
+  });
   await recordAudit(db, {
     workspaceId: locked.id,
     actor: input.actor,
@@ -79,5 +69,5 @@ export async function updateRetention(
     requestId: input.requestId,
     data: { from: locked.retentionDays, to: input.retentionDays },
   });
-  return presentWorkspace({ ...locked, retentionDays: input.retentionDays }, input.roles);
+  return presentWorkspace(updated, input.roles);
 }
