@@ -11,24 +11,9 @@ import { LoadingBlock } from "@/components/ui/spinner";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
 import type { Page } from "@/lib/client/runs/types";
 import { type ResourceState, useApiResource } from "@/lib/client/use-api-resource";
+import type { OutboxEmailView } from "@/lib/world/outbox";
+import type { RecordView } from "@/lib/world/records";
 
-type OutboxEmail = {
-  id: string;
-  to: string;
-  subject: string;
-  body: string;
-  runId: string | null;
-  sentAt: string;
-};
-type WorldRecord = {
-  id: string;
-  kind: string;
-  externalId: string;
-  name: string;
-  data: Record<string, unknown>;
-  version: number;
-  updatedAt: string;
-};
 type Server = {
   hostname: string;
   disk_bytes: number;
@@ -47,8 +32,8 @@ const preview = (text: string, max = 140) => (text.length > max ? `${text.slice(
 /** The in-app world the agents' tools act on (SPEC §4): outbox, records store, simulated server. */
 export function WorldView({ ws }: { ws: string }) {
   const base = `/api/v1/workspaces/${ws}`;
-  const outbox = useApiResource<Page<OutboxEmail>>(`${base}/outbox`);
-  const records = useApiResource<Page<WorldRecord>>(`${base}/records`);
+  const outbox = useApiResource<Page<OutboxEmailView>>(`${base}/outbox`);
+  const records = useApiResource<Page<RecordView>>(`${base}/records`);
   const server = useApiResource<{ server: Server }>(`${base}/server`);
   return (
     <div className="space-y-6">
@@ -67,119 +52,107 @@ export function WorldView({ ws }: { ws: string }) {
           </a>
         ))}
       </nav>
-      <section id="outbox" data-world-section="outbox" className="scroll-mt-20">
-        <Card>
-          <CardHeader
-            title="Outbox"
-            titleId="outbox-title"
-            description="Emails the agents “sent”: they land here, never in a real inbox."
-          />
-          <Loaded resource={outbox} what="the outbox">
-            {(page) =>
-              page.data.length === 0 ? (
-                <EmptyState
-                  title="No emails sent yet"
-                  description="A support agent run writes to customers; its emails appear here."
-                />
-              ) : (
-                <ul aria-labelledby="outbox-title" className="divide-y divide-slate-100">
-                  {page.data.map((email) => (
-                    <li key={email.id} data-email-id={email.id} className="space-y-1 px-4 py-3 text-sm sm:px-6">
-                      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
-                        <p className="min-w-0 font-medium text-slate-900">
-                          <span className="break-words">{email.subject}</span>
-                          <span className="font-normal text-slate-500"> to </span>
-                          <span className="font-mono text-xs break-all">{email.to}</span>
-                        </p>
-                        <time
-                          dateTime={email.sentAt}
-                          title={formatDateTime(email.sentAt)}
-                          className="text-xs text-slate-500"
-                        >
-                          {formatRelative(email.sentAt)}
-                        </time>
-                      </div>
-                      <p className="break-words text-slate-600">{preview(email.body)}</p>
-                      {email.runId ? (
-                        <Link
-                          href={`/w/${ws}/runs/${email.runId}`}
-                          className="text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-                        >
-                          View the run
-                        </Link>
-                      ) : null}
-                    </li>
+      <WorldSection
+        id="outbox"
+        title="Outbox"
+        description="Emails the agents “sent”: they land here, never in a real inbox."
+        resource={outbox}
+      >
+        {(page) =>
+          page.data.length === 0 ? (
+            <EmptyState
+              title="No emails sent yet"
+              description="A support agent run writes to customers; its emails appear here."
+            />
+          ) : (
+            <ul aria-labelledby="outbox-title" className="divide-y divide-slate-100">
+              {page.data.map((email) => (
+                <li key={email.id} data-email-id={email.id} className="space-y-1 px-4 py-3 text-sm sm:px-6">
+                  <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+                    <p className="min-w-0 font-medium text-slate-900">
+                      <span className="break-words">{email.subject}</span>
+                      <span className="font-normal text-slate-500"> to </span>
+                      <span className="font-mono text-xs break-all">{email.to}</span>
+                    </p>
+                    <time
+                      dateTime={email.sentAt}
+                      title={formatDateTime(email.sentAt)}
+                      className="text-xs text-slate-500"
+                    >
+                      {formatRelative(email.sentAt)}
+                    </time>
+                  </div>
+                  <p className="break-words text-slate-600">{preview(email.body)}</p>
+                  {email.runId ? (
+                    <Link
+                      href={`/w/${ws}/runs/${email.runId}`}
+                      className="text-xs font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                    >
+                      View the run
+                    </Link>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </WorldSection>
+      <WorldSection
+        id="records"
+        title="Records"
+        description="The CRM-like rows agents read and update in transactions; each update bumps the version."
+        resource={records}
+      >
+        {(page) =>
+          page.data.length === 0 ? (
+            <EmptyState title="No records yet" />
+          ) : (
+            <div className="overflow-x-auto">
+              <table aria-labelledby="records-title" className="min-w-full text-left text-sm">
+                <thead className="border-b border-slate-100 text-xs text-slate-500">
+                  <tr>
+                    <th scope="col" className="px-4 py-2 font-medium sm:px-6">
+                      Kind
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      Name
+                    </th>
+                    <th scope="col" className="px-4 py-2 font-medium">
+                      Data
+                    </th>
+                    <th scope="col" className="px-4 py-2 text-right font-medium sm:px-6">
+                      Version
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {page.data.map((record) => (
+                    <tr key={record.id} data-record={`${record.kind}:${record.externalId}`} className="align-top">
+                      <td className="px-4 py-2 whitespace-nowrap text-slate-600 sm:px-6">{record.kind}</td>
+                      <td className="px-4 py-2">
+                        <span className="font-medium text-slate-900">{record.name}</span>
+                        <span className="block font-mono text-xs text-slate-400">{record.externalId}</span>
+                      </td>
+                      <td className="max-w-md px-4 py-2 font-mono text-xs break-words text-slate-700">
+                        {preview(JSON.stringify(record.data), 200)}
+                      </td>
+                      <td className="px-4 py-2 text-right tabular-nums sm:px-6">v{record.version}</td>
+                    </tr>
                   ))}
-                </ul>
-              )
-            }
-          </Loaded>
-        </Card>
-      </section>
-      <section id="records" data-world-section="records" className="scroll-mt-20">
-        <Card>
-          <CardHeader
-            title="Records"
-            titleId="records-title"
-            description="The CRM-like rows agents read and update in transactions; each update bumps the version."
-          />
-          <Loaded resource={records} what="the records">
-            {(page) =>
-              page.data.length === 0 ? (
-                <EmptyState title="No records yet" />
-              ) : (
-                <div className="overflow-x-auto">
-                  <table aria-labelledby="records-title" className="min-w-full text-left text-sm">
-                    <thead className="border-b border-slate-100 text-xs text-slate-500">
-                      <tr>
-                        <th scope="col" className="px-4 py-2 font-medium sm:px-6">
-                          Kind
-                        </th>
-                        <th scope="col" className="px-4 py-2 font-medium">
-                          Name
-                        </th>
-                        <th scope="col" className="px-4 py-2 font-medium">
-                          Data
-                        </th>
-                        <th scope="col" className="px-4 py-2 text-right font-medium sm:px-6">
-                          Version
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100">
-                      {page.data.map((record) => (
-                        <tr key={record.id} data-record={`${record.kind}:${record.externalId}`} className="align-top">
-                          <td className="px-4 py-2 whitespace-nowrap text-slate-600 sm:px-6">{record.kind}</td>
-                          <td className="px-4 py-2">
-                            <span className="font-medium text-slate-900">{record.name}</span>
-                            <span className="block font-mono text-xs text-slate-400">{record.externalId}</span>
-                          </td>
-                          <td className="max-w-md px-4 py-2 font-mono text-xs break-words text-slate-700">
-                            {preview(JSON.stringify(record.data), 200)}
-                          </td>
-                          <td className="px-4 py-2 text-right tabular-nums sm:px-6">v{record.version}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )
-            }
-          </Loaded>
-        </Card>
-      </section>
-      <section id="server" data-world-section="server" className="scroll-mt-20">
-        <Card>
-          <CardHeader
-            title="Server"
-            titleId="server-title"
-            description="The simulated server the operations agent looks after."
-          />
-          <Loaded resource={server} what="the server">
-            {({ server: host }) => <ServerPanel server={host} />}
-          </Loaded>
-        </Card>
-      </section>
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </WorldSection>
+      <WorldSection
+        id="server"
+        title="Server"
+        description="The simulated server the operations agent looks after."
+        resource={server}
+      >
+        {({ server: host }) => <ServerPanel server={host} />}
+      </WorldSection>
     </div>
   );
 }
@@ -239,17 +212,24 @@ function ServerPanel({ server }: { server: Server }) {
   );
 }
 
-function Loaded<T>({
+/** One section of the world: a card with its title, and its content once loaded (or why it is not). */
+function WorldSection<T>({
+  id,
+  title,
+  description,
   resource,
-  what,
   children,
 }: {
+  id: string;
+  title: string;
+  description: string;
   resource: ResourceState<T>;
-  what: string;
   children: (data: T) => ReactNode;
 }) {
+  const what = `the ${title.toLowerCase()}`;
+  let body: ReactNode;
   if (resource.error) {
-    return (
+    body = (
       <CardBody>
         <ErrorAlert
           error={resource.error}
@@ -262,7 +242,17 @@ function Loaded<T>({
         />
       </CardBody>
     );
+  } else if (!resource.data) {
+    body = <LoadingBlock label={`Loading ${what}…`} />;
+  } else {
+    body = children(resource.data);
   }
-  if (!resource.data) return <LoadingBlock label={`Loading ${what}…`} />;
-  return <>{children(resource.data)}</>;
+  return (
+    <section id={id} data-world-section={id} className="scroll-mt-20">
+      <Card>
+        <CardHeader title={title} titleId={`${id}-title`} description={description} />
+        {body}
+      </Card>
+    </section>
+  );
 }

@@ -6,18 +6,7 @@ export const RUN_REQUESTED = "agent/run.requested";
 export const RUN_CANCEL = "agent/run.cancel";
 export const APPROVAL_DECIDED = "agent/approval.decided";
 
-export const RUN_STATUSES = [
-  "queued",
-  "running",
-  "waiting_approval",
-  "succeeded",
-  "failed",
-  "canceled",
-  "timed_out",
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting_approval"] as const;
-export const isActiveRun = (status: string) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
+export { ACTIVE_RUN_STATUSES, isActiveRun, RUN_STATUSES, type RunStatus } from "./run-status";
 
 /** `POST …/runs`: one schema for the route, the UI and the rerun. */
 export const createRunSchema = z.object({

@@ -1,4 +1,7 @@
+import type { UsageRow } from "@/lib/usage/report";
 import type { RunStatus } from "./runs/types";
+
+export type { UsageRow };
 
 // Shapes of the prompt, usage and request-lookup endpoints as the pages read them (API.md "Prompts, usage, admin").
 
@@ -28,16 +31,6 @@ export type DiffLine = {
 };
 export type PromptDiff = { name: string; from: number; to: number; added: number; removed: number; lines: DiffLine[] };
 
-export type UsageRow = {
-  key: string | null;
-  label: string;
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cost_micros: number;
-  cost_usd: string;
-};
 export type UsageReport = {
   from: string;
   to: string;

@@ -125,7 +125,8 @@ export async function performToolCall(
   }
 }
 
-async function claim(input: {
+/** One call of a tool through the ledger, as `claim` and `act` see it. */
+type LedgerCall = {
   request: ToolCallRequest;
   tool: AnyTool;
   key: string;
@@ -133,7 +134,9 @@ async function claim(input: {
   owner: string;
   leaseMs: number;
   simulated: boolean;
-}): Promise<ClaimDecision> {
+};
+
+async function claim(input: LedgerCall): Promise<ClaimDecision> {
   const { request, tool, key } = input;
   return db().$transaction(
     async (tx) => {
@@ -181,17 +184,7 @@ async function throwIfToolRateLimited(tx: DbClient, workspaceId: string, tool: A
   }
 }
 
-async function act(input: {
-  request: ToolCallRequest;
-  tool: AnyTool;
-  key: string;
-  input: unknown;
-  owner: string;
-  leaseMs: number;
-  simulated: boolean;
-  row: LedgerRow;
-  inDoubt: boolean;
-}): Promise<ToolCallOutcome> {
+async function act(input: LedgerCall & { row: LedgerRow; inDoubt: boolean }): Promise<ToolCallOutcome> {
   const { tool, owner, row } = input;
   const controller = new AbortController();
   const ctx: ToolContext = { runId: input.request.runId, sideEffectId: row.id, db: db(), signal: controller.signal };

@@ -62,6 +62,18 @@ async function decide(t: Tenant, runId: string, approvalId: string, decision: "a
 
 const OPS = { agent: "operations", goal: "app-1 is filling up: keep it healthy" };
 
+/** Waits until every engine run started for this agent run (one per attempt) has reached an end state. */
+async function engineRunsEnded(runId: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs = await db().$queryRaw<{ status: string }[]>`
+      SELECT status FROM engine.runs WHERE (event::jsonb -> 'data' ->> 'runId') = ${runId}`;
+    if (runs.length > 0 && runs.every((run) => ["completed", "failed", "cancelled"].includes(run.status))) return;
+    if (Date.now() > deadline) throw new Error(`engine runs of ${runId} still ${JSON.stringify(runs)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 test("the agents API lists the three agents with their tools and risk levels", async () => {
   const t = await tenant();
   const agents = await list(t, "/agents");
@@ -276,7 +288,8 @@ test("cancel mid-run: a waiting run ends canceled, its approval closes, nothing 
   const [approval] = await list(t, `/runs/${runId}/approvals`);
   expect(approval.status).toBe("expired");
   expect((await decide(t, runId, approval.id, "approve")).status).toBe(409);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Once the engine's runs of it have ended (cancelOn), nothing can act on the run any more: it stayed canceled.
+  await engineRunsEnded(runId);
   expect((await getRun(t, runId)).status).toBe("canceled");
   expect((await list(t, `/ledger?run_id=${runId}`)).filter((e: { tool: string }) => e.tool === "clean_logs")).toEqual(
     [],

@@ -1,16 +1,8 @@
 // The shapes of API.md "Agent runs" as the UI reads them (lib/agents/runs.ts `presentRun`, `listSteps`, …).
 
-export type RunStatus = "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "canceled" | "timed_out";
-export const RUN_STATUSES: RunStatus[] = [
-  "queued",
-  "running",
-  "waiting_approval",
-  "succeeded",
-  "failed",
-  "canceled",
-  "timed_out",
-];
-export const isActiveStatus = (status: string) => ["queued", "running", "waiting_approval"].includes(status);
+import type { RunStatus } from "@/lib/agents/run-status";
+
+export { isActiveRun as isActiveStatus, RUN_STATUSES, type RunStatus } from "@/lib/agents/run-status";
 
 export type Risk = "read" | "write_local" | "external_action";
 export const RISKS: Risk[] = ["read", "write_local", "external_action"];
