@@ -4,19 +4,24 @@ import { createServer } from "node:http";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import pg from "pg";
+import { cacheEnvironmentHeaders, engineFetch } from "../../inngest/transport.ts";
 import { badFunctions, benchFunctions, createRecorder, cronFunctions, mainFunctions } from "./fixture-functions.ts";
 
 const set = process.env.FIXTURE_SET ?? "main";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const record = createRecorder(pool);
-const inngest = new Inngest({
-  id: set === "main" ? "fixture" : `fixture-${set}`,
-  isDev: false,
-  signingKey: process.env.INNGEST_SIGNING_KEY,
-  eventKey: process.env.INNGEST_EVENT_KEY,
-  baseUrl: process.env.INNGEST_BASE_URL,
-  logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
-});
+// The product's transport (inngest/client.ts), so that tests and the benchmark exercise what production runs.
+const inngest = cacheEnvironmentHeaders(
+  new Inngest({
+    id: set === "main" ? "fixture" : `fixture-${set}`,
+    isDev: false,
+    signingKey: process.env.INNGEST_SIGNING_KEY,
+    eventKey: process.env.INNGEST_EVENT_KEY,
+    baseUrl: process.env.INNGEST_BASE_URL,
+    fetch: engineFetch,
+    logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
+  }),
+);
 const functions =
   set === "main"
     ? mainFunctions(inngest, record)

@@ -1,6 +1,7 @@
 import { Inngest } from "inngest";
 import pg from "pg";
 import { hashedSigningKey } from "../../engine/protocol/signing.ts";
+import { cacheEnvironmentHeaders, engineFetch } from "../../inngest/transport.ts";
 import { TEST_EVENT_KEY, TEST_SIGNING_KEY } from "./processes.ts";
 
 // Helpers shared by the engine contract and chaos tests.
@@ -25,16 +26,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
 }
 
-/** A client like the app's: cloud mode, sending to the engine's event API. */
+/** A client like the app's: cloud mode and the app's transport, sending to the engine's event API. */
 export function senderClient(engineUrl: string) {
-  return new Inngest({
-    id: "test-sender",
-    isDev: false,
-    signingKey: TEST_SIGNING_KEY,
-    eventKey: TEST_EVENT_KEY,
-    baseUrl: engineUrl,
-    logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
-  });
+  return cacheEnvironmentHeaders(
+    new Inngest({
+      id: "test-sender",
+      isDev: false,
+      signingKey: TEST_SIGNING_KEY,
+      eventKey: TEST_EVENT_KEY,
+      baseUrl: engineUrl,
+      fetch: engineFetch,
+      logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
+    }),
+  );
 }
 
 export const bearer = () => ({ authorization: `Bearer ${hashedSigningKey(TEST_SIGNING_KEY)}` });
