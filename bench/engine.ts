@@ -289,6 +289,7 @@ function render(
   quick: boolean,
 ): string {
   const cpu = os.cpus();
+  const row1 = rows.find((r) => r.steps === 1);
   const row500 = rows.find((r) => r.steps === 500);
   const row50 = rows.find((r) => r.steps === 50);
   // The marginal cost of one more step: the slope between the 50- and 500-step runs (fixed costs cancel out).
@@ -321,7 +322,7 @@ function render(
     `Target (per-step overhead within 3× of the bare commit with checkpointing on, and faster than DBOS): ` +
     `the marginal step is ${fmt(marginalToBare, 1)}× the bare commit (${verdict(marginalToBare <= 3)}) and ` +
     `${fmt(marginalToDbos, 2)}× DBOS (${verdict(marginalToDbos < 1)}); a whole 1-step run is ` +
-    `${fmt(rows[0]?.toDbos ?? Number.NaN, 2)}× DBOS (${verdict((rows[0]?.toDbos ?? Number.POSITIVE_INFINITY) < 1)}).`;
+    `${fmt(row1?.toDbos ?? Number.NaN, 2)}× DBOS (${verdict((row1?.toDbos ?? Number.POSITIVE_INFINITY) < 1)}).`;
   const contention =
     otherCores >= 0.25
       ? `> ⚠ **Shared machine:** other processes used ${otherCores.toFixed(2)} of ${cpu.length} cores on average during ` +

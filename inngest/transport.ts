@@ -17,15 +17,19 @@ const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 /**
  * The Inngest client's `fetch`: plain-HTTP requests with a string body or none — the engine's event and
  * checkpoint APIs on this machine — go through undici's `request` on a keep-alive pool and come back as a
- * buffered `Response` (the engine's answers are small JSON). Anything else (https to Inngest Cloud, stream
- * bodies, `Request` objects) goes to the global `fetch` unchanged. Failures look like `fetch`'s: the signal's
+ * buffered `Response` (the engine's answers are small JSON), following redirects as fetch does. Anything else
+ * (https to Inngest Cloud, stream bodies, `Request` objects, other redirect modes) goes to the global `fetch`
+ * unchanged. Failures look like `fetch`'s: the signal's
  * reason when aborted, otherwise `TypeError("fetch failed")` with the cause, which the SDK treats as a
  * network error.
  */
 export const engineFetch: typeof fetch = async (input, init) => {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : undefined;
   const body = init?.body;
-  if (!url?.startsWith("http:") || (body != null && typeof body !== "string")) return fetch(input, init);
+  const followsRedirects = (init?.redirect ?? "follow") === "follow";
+  if (!url?.startsWith("http:") || (body != null && typeof body !== "string") || !followsRedirects) {
+    return fetch(input, init);
+  }
   try {
     const answer = await request(url, {
       method: (init?.method ?? "GET") as Dispatcher.HttpMethod,
@@ -33,7 +37,7 @@ export const engineFetch: typeof fetch = async (input, init) => {
       body: body ?? undefined,
       signal: init?.signal ?? undefined,
       dispatcher: enginePool,
-      maxRedirections: init?.redirect === "manual" || init?.redirect === "error" ? 0 : 20,
+      maxRedirections: 20, // fetch's limit
     });
     const bytes = await answer.body.arrayBuffer();
     return new Response(NO_BODY_STATUSES.has(answer.statusCode) ? null : bytes, {

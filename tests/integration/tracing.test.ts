@@ -123,6 +123,14 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
 }
 
 /** The chain from a span up to its root, following parent span ids among the exported spans. */
+/** Waits until a generation or an agent run has reached one of the statuses both end in. */
+function waitUntilEnded(table: "generations" | "agent_runs", id: unknown) {
+  return waitFor(`${table} ${id} to end`, async () => {
+    const { rows } = await pool.query(`SELECT status::text FROM ${table} WHERE id = $1`, [id]);
+    return ["succeeded", "failed", "canceled", "timed_out"].includes(rows[0]?.status) ? rows[0].status : undefined;
+  });
+}
+
 function ancestry(span: Span, trace: Span[]): Span[] {
   const chain = [span];
   for (let current = span; current.parentSpanId; ) {
@@ -164,10 +172,7 @@ test("a chat message: request → event → engine run → step → model call, 
   const { payload, requestId } = await api(`/conversations/${created.conversation?.id}/messages`, {
     content: `please repeat ${secret}`,
   });
-  await waitFor("the generation to end", async () => {
-    const { rows } = await pool.query("SELECT status::text FROM generations WHERE id = $1", [payload.generation?.id]);
-    return ["succeeded", "failed", "canceled", "timed_out"].includes(rows[0]?.status) ? rows[0].status : undefined;
-  });
+  await waitUntilEnded("generations", payload.generation?.id);
   const { traceId, trace, chain } = await traceOf(requestId);
   // Our own request ids carry the trace id: req_<32 hex> → <32 hex>.
   expect(`req_${traceId}`).toBe(requestId);
@@ -206,10 +211,7 @@ test("an agent run: its model turns are steps of engine runs continuing the requ
     constraints: { require_approval: [] },
   });
   const runId = payload.run?.id;
-  await waitFor("the run to end", async () => {
-    const { rows } = await pool.query("SELECT status::text FROM agent_runs WHERE id = $1", [runId]);
-    return ["succeeded", "failed", "canceled", "timed_out"].includes(rows[0]?.status) ? rows[0].status : undefined;
-  });
+  await waitUntilEnded("agent_runs", runId);
   const { traceId, trace, chain } = await traceOf(requestId);
 
   expect(chain.map((span) => [span.service, span.name.split(" ")[0]])).toEqual([

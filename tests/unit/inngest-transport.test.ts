@@ -108,12 +108,15 @@ describe("engineFetch", () => {
     expect([empty.status, empty.body]).toEqual([204, null]);
   });
 
-  it("follows a redirect with its body unless told not to, as fetch does", async () => {
+  it("follows a redirect with its body, and leaves other redirect modes to fetch", async () => {
     const followed = await engineFetch(`${base}/moved`, { method: "POST", body: '{"x":1}' });
     expect([followed.status, await followed.json()]).toEqual([201, { got: { x: 1 } }]);
     expect(seen.map((s) => s.url)).toEqual(["/moved", "/created"]);
     const manual = await engineFetch(`${base}/moved`, { method: "POST", body: "{}", redirect: "manual" });
     expect([manual.status, manual.headers.get("location")]).toEqual([307, "/created"]);
+    await expect(engineFetch(`${base}/moved`, { method: "POST", body: "{}", redirect: "error" })).rejects.toThrow(
+      TypeError,
+    );
   });
 
   it("rejects with the signal's reason when aborted or timed out", async () => {
@@ -135,7 +138,7 @@ describe("engineFetch", () => {
     expect(failure).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
   });
 
-  it("hands bodies it does not buffer to the global fetch unchanged", async () => {
+  it("delivers byte bodies too (they go through the global fetch)", async () => {
     const response = await engineFetch(`${base}/echo`, { method: "POST", body: new TextEncoder().encode("bytes") });
     expect([response.status, await response.text()]).toEqual([200, "bytes"]);
     expect(seen.map((s) => s.body)).toEqual(["bytes"]);
