@@ -110,7 +110,7 @@ export function createEngineServer(ctx: EngineContext): Server {
         // The SDK falls back to returning the ops in its response, where the run fails loudly on them.
         return sendJson(res, 400, { error: `checkpointing op ${unsupported.op} is not supported` });
       }
-      const ok = await saveCheckpoint(ctx.db, runId, parsed.data.qi_id, parsed.data.steps, ctx.config.leaseMs);
+      const ok = await saveCheckpoint(ctx.db, runId, parsed.data.qi_id, parsed.data.steps);
       return ok ? sendJson(res, 200, { status: "ok" }) : sendJson(res, 409, { error: "stale dispatch" });
     }
     if (method === "POST" && (path === "/v1/checkpoint" || /^\/v1\/checkpoint\/[^/]+\/steps$/.test(path))) {

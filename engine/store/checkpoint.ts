@@ -4,45 +4,47 @@ import { canonical } from "../runtime/run-state.ts";
 export type CheckpointStep = { id: string; op: string; name?: string; displayName?: string; data?: unknown };
 
 /**
- * Memoizes checkpointed steps in one statement (all steps of one POST in one INSERT), only while the sender's
- * lease (`qi_id` = item.generation) is current: the item's row lock makes a concurrent claim skip the item until
- * this commits, or this statement see the new generation. The lease is extended at the same time once half of it
- * is spent. The statement is named, so it is planned once per connection (planning it cost about as much as the
- * commit). The commit is synchronous: the 200 that follows is the acknowledgement. False = stale dispatch (409).
+ * Memoizes checkpointed steps (all steps of one POST in one INSERT), only while the sender's lease
+ * (`qi_id` = item.generation) is current: the item's row lock makes a concurrent claim skip the item until this
+ * commits, or this statement see the new generation. The commit is synchronous: the 200 that follows is the
+ * acknowledgement. False = stale dispatch (409).
+ *
+ * Kept to one plain INSERT on the hot path because it is on every step's critical path (docs/engine.md, "Where
+ * a checkpoint's time goes"): named, so it is planned once per connection, and returning no rows. Only when it
+ * stores nothing — a retried checkpoint whose steps are all stored already, or a lease that is not ours — does a
+ * second statement tell the two apart. The lease itself is kept alive by the calling engine's heartbeat
+ * (run-call.ts), not here: a call whose engine died is re-dispatched when its lease runs out, however busy its
+ * SDK still is checkpointing.
  */
 export async function saveCheckpoint(
   db: Db,
   runId: string,
   queueItem: string,
   steps: CheckpointStep[],
-  leaseMs: number,
 ): Promise<boolean> {
   const match = /^(\d+)\.(\d+)$/.exec(queueItem);
   if (!match) return false;
-  const { rows } = await db.query<{ ok: boolean }>({
+  const lease = [match[1], Number(match[2]), runId];
+  const saved = await db.query({
     name: "engine.checkpoint",
-    text: `WITH item AS (
-             SELECT id FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3 FOR UPDATE),
-           saved AS (
-             INSERT INTO engine.steps (run_id, step_id, op, result, name)
-             SELECT $3, s.step_id, 'StepRun', s.result::json, s.name
-               FROM item, unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS s(step_id, result, name, ord)
-              ORDER BY s.ord
-             ON CONFLICT (run_id, step_id) DO NOTHING),
-           touched AS (
-             UPDATE engine.queue q SET lease_expires_at = now() + $7 * interval '1 millisecond'
-               FROM item WHERE q.id = item.id AND q.lease_expires_at < now() + $7 * interval '500 microseconds'
-               RETURNING q.id)
-           SELECT EXISTS (SELECT 1 FROM item) AS ok`,
+    text: `INSERT INTO engine.steps (run_id, step_id, op, result, name)
+           SELECT $3, s.step_id, 'StepRun', s.result::json, s.name
+             FROM (SELECT id FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3 FOR UPDATE) AS item,
+                  unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS s(step_id, result, name, ord)
+            ORDER BY s.ord
+           ON CONFLICT (run_id, step_id) DO NOTHING`,
     values: [
-      match[1],
-      Number(match[2]),
-      runId,
+      ...lease,
       steps.map((s) => s.id),
       steps.map((s) => `{"data":${canonical(s.data ?? null)}}`),
       steps.map((s) => s.displayName ?? s.name ?? null),
-      leaseMs,
     ],
+  });
+  if ((saved.rowCount ?? 0) > 0) return true;
+  const { rows } = await db.query<{ ok: boolean }>({
+    name: "engine.checkpoint-lease",
+    text: "SELECT EXISTS (SELECT 1 FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3) AS ok",
+    values: lease,
   });
   return rows[0]?.ok === true;
 }

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, engineQueries, finishedRun, waitFor } from "../engine-support/harness.ts";
 import { type Proc, startFixtureServer, TEST_EVENT_KEY } from "../engine-support/processes.ts";
@@ -48,6 +49,19 @@ describe("sync, auth and the event API", () => {
       body: JSON.stringify({ name: "test/linear" }),
     });
     expect(wrongKey.status).toBe(401);
+  });
+
+  it("answers a body that is not JSON with 400, and one declared over 32 MiB with 413 before reading it", async () => {
+    const notJson = await fetch(`${stack.engineUrl}/e/${TEST_EVENT_KEY}`, { method: "POST", body: "{" });
+    expect([notJson.status, await notJson.json()]).toEqual([400, { error: "body is not JSON", status: 400 }]);
+    // Only the headers are sent: the engine must answer (and close) without waiting for 40 MB that never come.
+    const socket = connect(Number(new URL(stack.engineUrl).port), "127.0.0.1");
+    socket.end(`POST /e/${TEST_EVENT_KEY} HTTP/1.1\r\nHost: engine\r\nContent-Length: 40000000\r\n\r\n`);
+    let raw = "";
+    for await (const chunk of socket) raw += String(chunk);
+    expect(raw).toMatch(/^HTTP\/1\.1 413 /);
+    expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+    expect(raw.split("\r\n\r\n")[1]).toBe('{"error":"request body too large","status":413}');
   });
 
   it("the app refuses calls that are not signed with the key", async () => {
@@ -124,6 +138,48 @@ describe("step.run, checkpointing, parallel steps", () => {
     expect(starts.sort()).toEqual(["a", "b", "c", "d"]);
     const calls = (await attemptsOf(run.id)).map((a) => a.step_id);
     expect(calls.filter((s) => s !== "step")).toHaveLength(new Set(calls.filter((s) => s !== "step")).size);
+  });
+
+  it("memoizes a checkpoint only under the current lease, and answers its retry 200 without storing it twice", async () => {
+    // A run whose call is leased (generation 3) to an engine that is not running it: the API is driven directly.
+    const runId = "01KCHECKPOINTLEASE00000000";
+    await stack.pool.query(
+      `INSERT INTO engine.runs (id, function_id, status, event, max_attempts)
+       VALUES ($1, 'fixture-linear', 'running', '{}', 1)`,
+      [runId],
+    );
+    const { rows } = await stack.pool.query<{ id: string }>(
+      `INSERT INTO engine.queue (run_id, function_id, kind, step_id, lease_gen, lease_owner, lease_expires_at)
+       VALUES ($1, 'fixture-linear', 'call', 'step', 3, 'elsewhere', now() + interval '1 hour') RETURNING id`,
+      [runId],
+    );
+    const checkpoint = (generation: number, ...ids: string[]) =>
+      api(`/v1/checkpoint/${runId}/async`, {
+        method: "POST",
+        body: JSON.stringify({
+          run_id: runId,
+          qi_id: `${rows[0]?.id}.${generation}`,
+          steps: ids.map((id, i) => ({ id, op: "StepRun", displayName: `step ${id}`, data: { n: i } })),
+        }),
+      });
+    const stored = async () =>
+      (
+        await stack.pool.query<{ step_id: string; name: string; result: unknown }>(
+          "SELECT step_id, name, result FROM engine.steps WHERE run_id = $1 ORDER BY seq",
+          [runId],
+        )
+      ).rows;
+
+    expect((await checkpoint(3, "a", "b")).status).toBe(200);
+    expect((await checkpoint(3, "a", "b")).status).toBe(200); // the SDK retrying after a lost answer
+    expect((await checkpoint(2, "c")).status).toBe(409); // an older dispatch of the same item
+    expect((await checkpoint(2, "a")).status).toBe(409);
+    expect(await stored()).toEqual([
+      { step_id: "a", name: "step a", result: { data: { n: 0 } } },
+      { step_id: "b", name: "step b", result: { data: { n: 1 } } },
+    ]);
+    await stack.pool.query("DELETE FROM engine.queue WHERE run_id = $1", [runId]);
+    await stack.pool.query("UPDATE engine.runs SET status = 'cancelled' WHERE id = $1", [runId]);
   });
 
   it("sends events from step.sendEvent", async () => {

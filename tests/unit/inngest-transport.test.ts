@@ -108,15 +108,50 @@ describe("engineFetch", () => {
     expect([empty.status, empty.body]).toEqual([204, null]);
   });
 
-  it("follows a redirect with its body, and leaves other redirect modes to fetch", async () => {
+  it("follows a redirect with its body (asking again through fetch), and leaves other redirect modes to fetch", async () => {
     const followed = await engineFetch(`${base}/moved`, { method: "POST", body: '{"x":1}' });
     expect([followed.status, await followed.json()]).toEqual([201, { got: { x: 1 } }]);
-    expect(seen.map((s) => s.url)).toEqual(["/moved", "/created"]);
+    expect(seen.map((s) => [s.url, s.body])).toEqual([
+      ["/moved", '{"x":1}'],
+      ["/moved", '{"x":1}'],
+      ["/created", '{"x":1}'],
+    ]);
     const manual = await engineFetch(`${base}/moved`, { method: "POST", body: "{}", redirect: "manual" });
     expect([manual.status, manual.headers.get("location")]).toEqual([307, "/created"]);
     await expect(engineFetch(`${base}/moved`, { method: "POST", body: "{}", redirect: "error" })).rejects.toThrow(
       TypeError,
     );
+  });
+
+  it("reads a buffered body once, whole or as a stream, and clones it like a Response", async () => {
+    const post = () => engineFetch(`${base}/created`, { method: "POST", body: '{"n":1}' });
+    const whole = await post();
+    const copy = whole.clone();
+    expect(whole.bodyUsed).toBe(false);
+    expect(await whole.json()).toEqual({ got: { n: 1 } });
+    expect(whole.bodyUsed).toBe(true);
+    await expect(whole.text()).rejects.toThrow(TypeError);
+    expect(() => whole.clone()).toThrow(TypeError);
+    expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe('{"got":{"n":1}}');
+
+    const blob = await (await post()).blob();
+    expect([blob.type, await blob.text()]).toEqual(["application/json", '{"got":{"n":1}}']);
+
+    const streamed = await post();
+    const branch = streamed.clone();
+    const reader = (streamed.body as ReadableStream<Uint8Array>).getReader();
+    const chunks: Uint8Array[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value);
+    reader.releaseLock();
+    expect(Buffer.concat(chunks).toString()).toBe('{"got":{"n":1}}');
+    expect(streamed.bodyUsed).toBe(true);
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+    expect(await branch.json()).toEqual({ got: { n: 1 } });
+
+    const teed = await post();
+    void teed.body; // a stream handed out but not read yet can still be cloned (by a tee) and read either way
+    const teeBranch = teed.clone();
+    expect([await teed.json(), await teeBranch.json()]).toEqual([{ got: { n: 1 } }, { got: { n: 1 } }]);
   });
 
   it("rejects with the signal's reason when aborted or timed out", async () => {
