@@ -90,7 +90,8 @@ class BufferedResponse extends Response {
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
-    return (await this.bytes()).buffer;
+    if (this.#streamed) return this.#streamed.arrayBuffer();
+    return (await this.bytes()).buffer; // exactly the bytes read: the array spans its whole buffer
   }
 
   override async text(): Promise<string> {
@@ -112,7 +113,7 @@ class BufferedResponse extends Response {
   override clone(): Response {
     if (this.#streamed) return this.#streamed.clone();
     if (this.#used) throw new TypeError("Response.clone: Body has already been consumed.");
-    return new BufferedResponse(this.#bytes, this);
+    return new BufferedResponse(this.#bytes.slice(), this); // each copy owns its bytes, as with fetch
   }
 }
 

@@ -134,6 +134,11 @@ describe("engineFetch", () => {
     expect(() => whole.clone()).toThrow(TypeError);
     expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe('{"got":{"n":1}}');
 
+    const original = await post();
+    const twin = original.clone();
+    new Uint8Array(await original.arrayBuffer()).fill(0); // a reader owns what it read; the clone keeps its own
+    expect(await twin.text()).toBe('{"got":{"n":1}}');
+
     const blob = await (await post()).blob();
     expect([blob.type, await blob.text()]).toEqual(["application/json", '{"got":{"n":1}}']);
 
