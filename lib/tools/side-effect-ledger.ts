@@ -242,6 +242,9 @@ async function act(input: LedgerCall & { row: LedgerRow; inDoubt: boolean }): Pr
             const done = await finish(tx, { id: row.id, owner, status: "performed", result });
             // Someone else took the call over: undo our write rather than record it twice.
             if (!done) throw new LeaseLostError();
+            // Timed out meanwhile (a tool may return once its signal aborts): the caller was told it failed, so the
+            // write must not commit.
+            if (controller.signal.aborted) throw new Error(`${tool.name} finished after its timeout`);
             return done;
           },
           { maxWait: tool.timeoutMs, timeout: tool.timeoutMs },
