@@ -122,7 +122,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-/** The chain from a span up to its root, following parent span ids among the exported spans. */
 /** Waits until a generation or an agent run has reached one of the statuses both end in. */
 function waitUntilEnded(table: "generations" | "agent_runs", id: unknown) {
   return waitFor(`${table} ${id} to end`, async () => {
@@ -131,6 +130,7 @@ function waitUntilEnded(table: "generations" | "agent_runs", id: unknown) {
   });
 }
 
+/** The chain from a span up to its root, following parent span ids among the exported spans. */
 function ancestry(span: Span, trace: Span[]): Span[] {
   const chain = [span];
   for (let current = span; current.parentSpanId; ) {
