@@ -1,6 +1,6 @@
 import { Inngest } from "inngest";
 import { RequestContextMiddleware } from "./request-context-middleware";
-import { cacheEnvironmentHeaders, engineFetch } from "./transport";
+import { cacheRequestInvariants, engineFetch } from "./transport";
 
 // The one Inngest client. Always cloud mode (signed requests only), never dev mode. The SDK reads
 // INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY and INNGEST_BASE_URL from the environment: on one machine they point at
@@ -9,6 +9,6 @@ import { cacheEnvironmentHeaders, engineFetch } from "./transport";
 // RequestContextMiddleware ties a call's log lines to the request behind its event, and opens a span per step
 // when traces are exported (docs/observability.md). The transport (engineFetch, cached headers) keeps the SDK's
 // per-step API request cheap (./transport.ts).
-export const inngest = cacheEnvironmentHeaders(
+export const inngest = cacheRequestInvariants(
   new Inngest({ id: "holdfast", isDev: false, fetch: engineFetch, middleware: [RequestContextMiddleware] }),
 );

@@ -3,6 +3,22 @@ import { canonical } from "../runtime/run-state.ts";
 
 export type CheckpointStep = { id: string; op: string; name?: string; displayName?: string; data?: unknown };
 
+/** The sender's queue item, locked, if its lease is still current: a checkpoint stores nothing otherwise. */
+const LEASED_ITEM = "SELECT id FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3 FOR UPDATE";
+
+/** The usual checkpoint: one step, just run. Without `unnest` and its sort it costs PostgreSQL ~25 µs less. */
+const SAVE_ONE_STEP = `INSERT INTO engine.steps (run_id, step_id, op, result, name)
+  SELECT $3, $4, 'StepRun', $5::json, $6 FROM (${LEASED_ITEM}) AS item
+  ON CONFLICT (run_id, step_id) DO NOTHING`;
+
+/** Several steps of one POST, stored in their order. */
+const SAVE_STEPS = `INSERT INTO engine.steps (run_id, step_id, op, result, name)
+  SELECT $3, s.step_id, 'StepRun', s.result::json, s.name
+    FROM (${LEASED_ITEM}) AS item,
+         unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS s(step_id, result, name, ord)
+   ORDER BY s.ord
+  ON CONFLICT (run_id, step_id) DO NOTHING`;
+
 /**
  * Memoizes checkpointed steps (all steps of one POST in one INSERT), only while the sender's lease
  * (`qi_id` = item.generation) is current: the item's row lock makes a concurrent claim skip the item until this
@@ -25,21 +41,18 @@ export async function saveCheckpoint(
   const match = /^(\d+)\.(\d+)$/.exec(queueItem);
   if (!match) return false;
   const lease = [match[1], Number(match[2]), runId];
-  const saved = await db.query({
-    name: "engine.checkpoint",
-    text: `INSERT INTO engine.steps (run_id, step_id, op, result, name)
-           SELECT $3, s.step_id, 'StepRun', s.result::json, s.name
-             FROM (SELECT id FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3 FOR UPDATE) AS item,
-                  unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS s(step_id, result, name, ord)
-            ORDER BY s.ord
-           ON CONFLICT (run_id, step_id) DO NOTHING`,
-    values: [
-      ...lease,
-      steps.map((s) => s.id),
-      steps.map((s) => `{"data":${canonical(s.data ?? null)}}`),
-      steps.map((s) => s.displayName ?? s.name ?? null),
-    ],
-  });
+  const result = (step: CheckpointStep) => `{"data":${canonical(step.data ?? null)}}`;
+  const name = (step: CheckpointStep) => step.displayName ?? step.name ?? null;
+  const [only] = steps;
+  const saved = await db.query(
+    steps.length === 1 && only
+      ? { name: "engine.checkpoint-step", text: SAVE_ONE_STEP, values: [...lease, only.id, result(only), name(only)] }
+      : {
+          name: "engine.checkpoint",
+          text: SAVE_STEPS,
+          values: [...lease, steps.map((s) => s.id), steps.map(result), steps.map(name)],
+        },
+  );
   if ((saved.rowCount ?? 0) > 0) return true;
   const { rows } = await db.query<{ ok: boolean }>({
     name: "engine.checkpoint-lease",

@@ -4,14 +4,14 @@ import { createServer } from "node:http";
 import { Inngest } from "inngest";
 import { serve } from "inngest/node";
 import pg from "pg";
-import { cacheEnvironmentHeaders, engineFetch } from "../../inngest/transport.ts";
+import { cacheRequestInvariants, engineFetch } from "../../inngest/transport.ts";
 import { badFunctions, benchFunctions, createRecorder, cronFunctions, mainFunctions } from "./fixture-functions.ts";
 
 const set = process.env.FIXTURE_SET ?? "main";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const record = createRecorder(pool);
 // The product's transport (inngest/client.ts), so that tests and the benchmark exercise what production runs.
-const inngest = cacheEnvironmentHeaders(
+const inngest = cacheRequestInvariants(
   new Inngest({
     id: set === "main" ? "fixture" : `fixture-${set}`,
     isDev: false,

@@ -1,7 +1,7 @@
 import { Inngest } from "inngest";
 import pg from "pg";
 import { hashedSigningKey } from "../../engine/protocol/signing.ts";
-import { cacheEnvironmentHeaders, engineFetch } from "../../inngest/transport.ts";
+import { cacheRequestInvariants, engineFetch } from "../../inngest/transport.ts";
 import { TEST_EVENT_KEY, TEST_SIGNING_KEY } from "./processes.ts";
 
 // Helpers shared by the engine contract and chaos tests.
@@ -28,7 +28,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 /** A client like the app's: cloud mode and the app's transport, sending to the engine's event API. */
 export function senderClient(engineUrl: string) {
-  return cacheEnvironmentHeaders(
+  return cacheRequestInvariants(
     new Inngest({
       id: "test-sender",
       isDev: false,

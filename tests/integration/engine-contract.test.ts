@@ -174,9 +174,12 @@ describe("step.run, checkpointing, parallel steps", () => {
     expect((await checkpoint(3, "a", "b")).status).toBe(200); // the SDK retrying after a lost answer
     expect((await checkpoint(2, "c")).status).toBe(409); // an older dispatch of the same item
     expect((await checkpoint(2, "a")).status).toBe(409);
+    expect((await checkpoint(3, "c")).status).toBe(200); // one step, as the SDK sends them: its own statement
+    expect((await checkpoint(3, "c")).status).toBe(200);
     expect(await stored()).toEqual([
       { step_id: "a", name: "step a", result: { data: { n: 0 } } },
       { step_id: "b", name: "step b", result: { data: { n: 1 } } },
+      { step_id: "c", name: "step c", result: { data: { n: 0 } } },
     ]);
     await stack.pool.query("DELETE FROM engine.queue WHERE run_id = $1", [runId]);
     await stack.pool.query("UPDATE engine.runs SET status = 'cancelled' WHERE id = $1", [runId]);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cacheEnvironmentHeaders, engineFetch } from "@/inngest/transport";
+import { cacheRequestInvariants, engineFetch } from "@/inngest/transport";
 import { freePort } from "../helpers/app-server";
 
 // The Inngest client's transport against a real HTTP server: it must behave like `fetch` for everything the SDK
@@ -76,16 +76,15 @@ describe("engineFetch", () => {
       }),
     ]);
     expect(response).toBeInstanceOf(Response);
-    expect(response.status).toBe(201);
-    expect(response.ok).toBe(true);
+    expect([response.status, response.statusText, response.ok]).toEqual([201, "Created", true]);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     expect(response.headers.get("x-echo")).toBe(String('{"steps":[1,"ü"]}'.length));
     expect(await response.json()).toEqual({ got: { steps: [1, "ü"] } });
   });
 
-  it("accepts Headers and header pairs, and requests without a body", async () => {
-    await engineFetch(`${base}/echo`, { headers: new Headers({ "x-one": "1" }) });
+  it("accepts a URL object (as the SDK passes it), Headers and header pairs, and requests without a body", async () => {
+    await engineFetch(new URL(`${base}/echo`), { headers: new Headers({ "x-one": "1" }) });
     await engineFetch(`${base}/echo`, { method: "DELETE", headers: [["x-two", "2"]] });
     expect(seen.map((s) => [s.method, s.headers["x-one"] ?? s.headers["x-two"], s.body])).toEqual([
       ["GET", "1", ""],
@@ -138,6 +137,12 @@ describe("engineFetch", () => {
     const twin = original.clone();
     new Uint8Array(await original.arrayBuffer()).fill(0); // a reader owns what it read; the clone keeps its own
     expect(await twin.text()).toBe('{"got":{"n":1}}');
+    original.headers.set("x-changed", "1"); // and its own headers
+    expect([twin.status, twin.headers.get("content-type"), twin.headers.has("x-changed")]).toEqual([
+      201,
+      "application/json",
+      false,
+    ]);
 
     const blob = await (await post()).blob();
     expect([blob.type, await blob.text()]).toEqual(["application/json", '{"got":{"n":1}}']);
@@ -185,10 +190,10 @@ describe("engineFetch", () => {
   });
 });
 
-describe("cacheEnvironmentHeaders", () => {
+describe("cacheRequestInvariants", () => {
   it("keeps the SDK's headers as computed at start, without reading the environment again", () => {
     const fresh = new Inngest({ id: "transport-test", isDev: false });
-    const cached = cacheEnvironmentHeaders(new Inngest({ id: "transport-test", isDev: false }));
+    const cached = cacheRequestInvariants(new Inngest({ id: "transport-test", isDev: false }));
     expect(cached.headers).toEqual(fresh.headers);
     const previous = process.env.INNGEST_ENV;
     process.env.INNGEST_ENV = "changed-after-start";
@@ -199,5 +204,20 @@ describe("cacheEnvironmentHeaders", () => {
       if (previous === undefined) delete process.env.INNGEST_ENV;
       else process.env.INNGEST_ENV = previous;
     }
+  });
+
+  it("remembers the bearer token for the signing key it was computed from", () => {
+    const key = (n: number) => `signkey-test-${String(n).repeat(64)}`;
+    const fresh = new Inngest({ id: "transport-test", isDev: false, signingKey: key(1) });
+    const cached = cacheRequestInvariants(
+      new Inngest({ id: "transport-test", isDev: false }).setEnvVars({ INNGEST_SIGNING_KEY: key(1) }),
+    );
+    // biome-ignore lint/complexity/useLiteralKeys: the token lives on the client's private API client
+    const token = (client: Inngest.Any): string => client["inngestApi"].hashedKey;
+    expect(token(cached)).toBe(token(fresh));
+    expect(token(cached)).toMatch(/^signkey-test-[0-9a-f]{64}$/);
+    cached.setEnvVars({ INNGEST_SIGNING_KEY: key(2) }); // a key from the environment may change: hashed again
+    expect(token(cached)).toBe(token(new Inngest({ id: "transport-test", isDev: false, signingKey: key(2) })));
+    expect(token(cached)).not.toBe(token(fresh));
   });
 });
