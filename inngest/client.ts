@@ -7,8 +7,8 @@ import { cacheRequestInvariants, engineFetch } from "./transport";
 // Holdfast's engine (http://127.0.0.1:8288); unset INNGEST_BASE_URL and use Inngest Cloud keys to run on Inngest
 // Cloud, or point it at a self-hosted Inngest server (docs/engine.md).
 // RequestContextMiddleware ties a call's log lines to the request behind its event, and opens a span per step
-// when traces are exported (docs/observability.md). The transport (engineFetch, cached headers) keeps the SDK's
-// per-step API request cheap (./transport.ts).
+// when traces are exported (docs/observability.md). The transport (engineFetch, cached headers and bearer token)
+// keeps the SDK's per-step API request cheap (./transport.ts).
 export const inngest = cacheRequestInvariants(
   new Inngest({ id: "holdfast", isDev: false, fetch: engineFetch, middleware: [RequestContextMiddleware] }),
 );
