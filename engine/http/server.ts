@@ -7,7 +7,7 @@ import { SyncError } from "../runtime/function-config.ts";
 import { type IncomingEvent, ingestEvents, prepareEvents } from "../runtime/ingest-events.ts";
 import { cancelRun, isTerminal, lockRun } from "../runtime/run-state.ts";
 import { registerApp, syncInBand } from "../runtime/sync.ts";
-import { saveCheckpoint } from "../store/checkpoint.ts";
+import { leaseKeeper, saveCheckpoint } from "../store/checkpoint.ts";
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from "../store/read-runs.ts";
 import { HttpError, parseJson, readBody, sendJson } from "./respond.ts";
 
@@ -51,6 +51,7 @@ const registerSchema = z.object({
 export function createEngineServer(ctx: EngineContext): Server {
   const keys = [ctx.config.signingKey, ...(ctx.config.signingKeyFallback ? [ctx.config.signingKeyFallback] : [])];
   const verifyBearer = bearerVerifier(keys);
+  const keepLease = leaseKeeper(ctx);
   const requireBearer = (req: IncomingMessage) => {
     if (!verifyBearer(req.headers.authorization)) throw new HttpError(401, "missing or invalid bearer token");
   };
@@ -111,7 +112,11 @@ export function createEngineServer(ctx: EngineContext): Server {
         return sendJson(res, 400, { error: `checkpointing op ${unsupported.op} is not supported` });
       }
       const ok = await saveCheckpoint(ctx.db, runId, parsed.data.qi_id, parsed.data.steps);
-      return ok ? sendJson(res, 200, { status: "ok" }) : sendJson(res, 409, { error: "stale dispatch" });
+      if (!ok) return sendJson(res, 409, { error: "stale dispatch" });
+      sendJson(res, 200, { status: "ok" });
+      return keepLease(parsed.data.qi_id).catch((error: unknown) =>
+        ctx.log.warn("lease extension by checkpoint failed", { run: runId, error }),
+      );
     }
     if (method === "POST" && (path === "/v1/checkpoint" || /^\/v1\/checkpoint\/[^/]+\/steps$/.test(path))) {
       return sendJson(res, 501, {

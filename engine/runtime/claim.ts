@@ -81,7 +81,7 @@ async function claimLimited(ctx: EngineContext, limit: number): Promise<LeasedIt
   });
 }
 
-export async function extendLease(ctx: EngineContext, item: LeasedItem): Promise<void> {
+export async function extendLease(ctx: EngineContext, item: Pick<LeasedItem, "id" | "lease_gen">): Promise<void> {
   await ctx.db.query({
     name: "engine.extend-lease",
     text: "UPDATE engine.queue SET lease_expires_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND lease_gen = $2",

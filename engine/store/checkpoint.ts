@@ -1,7 +1,15 @@
 import type { Db } from "../db.ts";
+import { extendLease } from "../runtime/claim.ts";
+import type { EngineContext } from "../runtime/context.ts";
 import { canonical } from "../runtime/run-state.ts";
 
 export type CheckpointStep = { id: string; op: string; name?: string; displayName?: string; data?: unknown };
+
+/** The SDK's `qi_id`, "<queue item id>.<lease generation>". */
+function leasedItemOf(queueItem: string): { id: string; lease_gen: number } | null {
+  const match = /^(\d+)\.(\d+)$/.exec(queueItem);
+  return match ? { id: match[1] as string, lease_gen: Number(match[2]) } : null;
+}
 
 /** The sender's queue item, locked, if its lease is still current: a checkpoint stores nothing otherwise. */
 const LEASED_ITEM = "SELECT id FROM engine.queue WHERE id = $1 AND lease_gen = $2 AND run_id = $3 FOR UPDATE";
@@ -28,9 +36,7 @@ const SAVE_STEPS = `INSERT INTO engine.steps (run_id, step_id, op, result, name)
  * Kept to one plain INSERT on the hot path because it is on every step's critical path (docs/engine.md, "Where
  * a checkpoint's time goes"): named, so it is planned once per connection, and returning no rows. Only when it
  * stores nothing — a retried checkpoint whose steps are all stored already, or a lease that is not ours — does a
- * second statement tell the two apart. The lease itself is kept alive by the calling engine's heartbeat
- * (run-call.ts), not here: a call whose engine died is re-dispatched when its lease runs out, however busy its
- * SDK still is checkpointing.
+ * second statement tell the two apart. The lease is kept alive apart from it, by `leaseKeeper`.
  */
 export async function saveCheckpoint(
   db: Db,
@@ -38,9 +44,9 @@ export async function saveCheckpoint(
   queueItem: string,
   steps: CheckpointStep[],
 ): Promise<boolean> {
-  const match = /^(\d+)\.(\d+)$/.exec(queueItem);
-  if (!match) return false;
-  const lease = [match[1], Number(match[2]), runId];
+  const item = leasedItemOf(queueItem);
+  if (!item) return false;
+  const lease = [item.id, item.lease_gen, runId];
   const result = (step: CheckpointStep) => `{"data":${canonical(step.data ?? null)}}`;
   const name = (step: CheckpointStep) => step.displayName ?? step.name ?? null;
   const [only] = steps;
@@ -60,4 +66,26 @@ export async function saveCheckpoint(
     values: lease,
   });
   return rows[0]?.ok === true;
+}
+
+/**
+ * Keeps the lease of a call that checkpoints. The calling engine's heartbeat (run-call.ts) does that while the
+ * engine lives, but an SDK call outlives a crashed engine and goes on checkpointing to its successor: if its lease
+ * ran out meanwhile, the item would be dispatched again while that call still runs its steps, and a step body
+ * would run twice at once (a chaos test caught agent steps colliding that way). A checkpoint is proof the call is
+ * alive, so it extends the lease: on the first checkpoint this engine sees of an item, then at most once a third
+ * of the lease, after the answer, so that the checkpoint itself stays one statement on the step's critical path.
+ */
+export function leaseKeeper(ctx: EngineContext): (queueItem: string) => Promise<void> {
+  const extendedAt = new Map<string, number>();
+  return async (queueItem) => {
+    const item = leasedItemOf(queueItem);
+    const now = Date.now();
+    if (!item || now - (extendedAt.get(queueItem) ?? Number.NEGATIVE_INFINITY) < ctx.config.leaseMs / 3) return;
+    if (extendedAt.size >= 10_000) {
+      for (const [item, at] of extendedAt) if (now - at >= ctx.config.leaseMs) extendedAt.delete(item);
+    }
+    extendedAt.set(queueItem, now);
+    await extendLease(ctx, item);
+  };
 }

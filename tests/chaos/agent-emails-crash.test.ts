@@ -114,7 +114,13 @@ test("100 concurrent emailing runs under kill -9 of the web server and the engin
     "SELECT status::text, count(*)::int AS n FROM agent_runs WHERE id = ANY($1::uuid[]) GROUP BY 1",
     [runIds],
   );
-  expect(statuses).toEqual([{ status: "succeeded", n: RUNS }]);
+  const { rows: unfinished } = await pool.query(
+    "SELECT id, status::text, error_type, error_code, error_message FROM agent_runs WHERE id = ANY($1::uuid[]) AND status <> 'succeeded'",
+    [runIds],
+  );
+  expect(statuses, `runs that did not succeed: ${JSON.stringify(unfinished)}`).toEqual([
+    { status: "succeeded", n: RUNS },
+  ]);
 
   // Zero duplicates: one outbox email per (run, recipient), and exactly the expected ones.
   const { rows: duplicates } = await pool.query(
