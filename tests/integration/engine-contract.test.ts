@@ -140,17 +140,19 @@ describe("step.run, checkpointing, parallel steps", () => {
     expect(calls.filter((s) => s !== "step")).toHaveLength(new Set(calls.filter((s) => s !== "step")).size);
   });
 
-  it("memoizes a checkpoint only under the current lease, and answers its retry 200 without storing it twice", async () => {
-    // A run whose call is leased (generation 3) to an engine that is not running it: the API is driven directly.
+  it("memoizes a checkpoint only under the current lease, answers its retry 200 without storing it twice, and keeps the lease", async () => {
+    // A run whose call is leased (generation 3) to an engine that is not running it, as after that engine crashed
+    // while its SDK call goes on: the API is driven directly.
     const runId = "01KCHECKPOINTLEASE00000000";
     await stack.pool.query(
       `INSERT INTO engine.runs (id, function_id, status, event, max_attempts)
        VALUES ($1, 'fixture-linear', 'running', '{}', 1)`,
       [runId],
     );
-    const { rows } = await stack.pool.query<{ id: string }>(
+    const { rows } = await stack.pool.query<{ id: string; expires: Date }>(
       `INSERT INTO engine.queue (run_id, function_id, kind, step_id, lease_gen, lease_owner, lease_expires_at)
-       VALUES ($1, 'fixture-linear', 'call', 'step', 3, 'elsewhere', now() + interval '1 hour') RETURNING id`,
+       VALUES ($1, 'fixture-linear', 'call', 'step', 3, 'elsewhere', now() + interval '1 second')
+       RETURNING id, lease_expires_at AS expires`,
       [runId],
     );
     const checkpoint = (generation: number, ...ids: string[]) =>
@@ -171,6 +173,15 @@ describe("step.run, checkpointing, parallel steps", () => {
       ).rows;
 
     expect((await checkpoint(3, "a", "b")).status).toBe(200);
+    // An accepted checkpoint proves the call alive: its lease (1 s left) is extended, after the answer.
+    await waitFor("the lease extended by the checkpoint", async () => {
+      const { rows: now } = await stack.pool.query<{ at: Date }>(
+        "SELECT lease_expires_at AS at FROM engine.queue WHERE id = $1 AND lease_gen = 3",
+        [rows[0]?.id],
+      );
+      const at = now[0]?.at;
+      return at && at > (rows[0]?.expires as Date) ? at : undefined;
+    });
     expect((await checkpoint(3, "a", "b")).status).toBe(200); // the SDK retrying after a lost answer
     expect((await checkpoint(2, "c")).status).toBe(409); // an older dispatch of the same item
     expect((await checkpoint(2, "a")).status).toBe(409);
