@@ -151,7 +151,7 @@ describe("step.run, checkpointing, parallel steps", () => {
     );
     const { rows } = await stack.pool.query<{ id: string; expires: Date }>(
       `INSERT INTO engine.queue (run_id, function_id, kind, step_id, lease_gen, lease_owner, lease_expires_at)
-       VALUES ($1, 'fixture-linear', 'call', 'step', 3, 'elsewhere', now() + interval '1 second')
+       VALUES ($1, 'fixture-linear', 'call', 'step', 3, 'elsewhere', now() + interval '2 seconds')
        RETURNING id, lease_expires_at AS expires`,
       [runId],
     );
@@ -173,7 +173,7 @@ describe("step.run, checkpointing, parallel steps", () => {
       ).rows;
 
     expect((await checkpoint(3, "a", "b")).status).toBe(200);
-    // An accepted checkpoint proves the call alive: its lease (1 s left) is extended, after the answer.
+    // An accepted checkpoint proves the call alive: its lease (2 s left, under the engine's 3 s lease) is extended, after the answer.
     await waitFor("the lease extended by the checkpoint", async () => {
       const { rows: now } = await stack.pool.query<{ at: Date }>(
         "SELECT lease_expires_at AS at FROM engine.queue WHERE id = $1 AND lease_gen = 3",
