@@ -173,7 +173,8 @@ describe("step.run, checkpointing, parallel steps", () => {
       ).rows;
 
     expect((await checkpoint(3, "a", "b")).status).toBe(200);
-    // An accepted checkpoint proves the call alive: its lease (2 s left, under the engine's 3 s lease) is extended, after the answer.
+    // An accepted checkpoint proves the call alive: its lease (2 s left, under the engine's 3 s lease) is
+    // extended, after the answer.
     await waitFor("the lease extended by the checkpoint", async () => {
       const { rows: now } = await stack.pool.query<{ at: Date }>(
         "SELECT lease_expires_at AS at FROM engine.queue WHERE id = $1 AND lease_gen = 3",
